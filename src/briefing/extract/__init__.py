@@ -1,0 +1,181 @@
+"""Structure a plain-text news article into tidy tables whose rows all point back into the text.
+
+``extract_article(path, meta)`` returns the tables as pandas DataFrames; ``write_tables`` validates
+them against :mod:`briefing.extract.schemas` and writes them (CSV + JSON) into a folder, atomically.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..errors import InputError
+from ..meta import ArticleMeta, load_meta
+from ..text import read_article, sentence_spans, split_paragraphs
+from .dates import find_dates
+from .entities import find_organisations, find_people
+from .figures import extract_figures
+from .quotes import attribute, find_quote_spans
+from .schemas import SCHEMAS
+
+TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates"]
+
+
+@dataclass
+class Extraction:
+    article: dict
+    text: str
+    tables: dict[str, pd.DataFrame]
+    warnings: list[str]
+
+
+def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.DataFrame]:
+    """All tables for an already-normalised text."""
+    paras = split_paragraphs(text)
+    starts = [p.start for p in paras]
+
+    def para_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    sentences = sentence_spans(text, paras)
+    sent_starts = [s for s, _ in sentences]
+
+    def context(pos: int) -> str:
+        if not sentences:
+            return ""
+        s, e = sentences[max(0, bisect.bisect_right(sent_starts, pos) - 1)]
+        return text[s:e]
+
+    people = find_people(text)
+    quotes = find_quote_spans(text, paras)
+    attribute(text, paras, quotes, people)
+    quote_spans = [(q.start, q.end) for q in quotes]
+    figures = extract_figures(text)
+    published = meta.published if meta else None
+    period_spans = [(f.start, f.end) for f in figures if f.kind in ("period", "money")]
+    dates = find_dates(text, published, exclude=period_spans)
+
+    fig_rows = [{
+        "figure_id": f"F{i + 1:03d}", "kind": f.kind, "text": text[f.start:f.end],
+        "value": f.value, "value_max": f.value_max, "unit": f.unit, "qualifier": f.qualifier, "vague": f.vague,
+        "start": f.start, "end": f.end, "paragraph": para_of(f.start),
+        "in_quote": any(a <= f.start < b for a, b in quote_spans), "context": context(f.start),
+    } for i, f in enumerate(figures)]
+    quote_rows = [{
+        "quote_id": f"Q{i + 1:03d}", "speaker": q.speaker, "role": q.role, "text": text[q.start:q.end],
+        "start": q.start, "end": q.end, "paragraph_start": para_of(q.start), "paragraph_end": para_of(q.end - 1),
+        "kind": q.kind, "attribution": q.attribution,
+    } for i, q in enumerate(quotes)]
+    people_rows = [{
+        "name": p.name, "role": p.role, "organisation": p.organisation, "first_start": p.spans[0][0],
+        "first_end": p.spans[0][1], "mentions": len(p.positions),
+    } for p in people]
+    orgs = find_organisations(text)
+    org_rows = [{"name": o.name, "mentions": len(o.positions), "first_start": o.positions[0],
+                 "first_end": o.positions[0] + len(o.name)} for o in orgs]
+    date_rows = [{"text": text[d.start:d.end], "date": d.date, "precision": d.precision, "relative": d.relative,
+                  "start": d.start, "end": d.end} for d in dates]
+    para_rows = [{"paragraph": p.index, "start": p.start, "end": p.end, "is_bullet": p.is_bullet, "text": p.text}
+                 for p in paras]
+    rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,
+            "organisations": org_rows, "dates": date_rows}
+    tables = {}
+    for name in TABLES:
+        schema = SCHEMAS[name]
+        df = pd.DataFrame(rows[name], columns=list(schema.columns))
+        for col, spec in schema.columns.items():
+            dtype = str(spec.dtype)
+            if dtype.startswith("int"):
+                df[col] = df[col].astype("int64")
+            elif dtype.startswith("float"):
+                df[col] = df[col].astype("float64")
+            elif dtype == "bool":
+                df[col] = df[col].astype("bool")
+            else:
+                df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
+        tables[name] = schema.validate(df)
+    return tables
+
+
+def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Extraction:
+    art = read_article(path)
+    meta = load_meta(meta_path, article_path=path)
+    tables = extract_text(art.text, meta)
+    paras = tables["paragraphs"]
+    slug = meta.slug if meta and meta.slug else Path(path).stem
+    article = {
+        "slug": slug,
+        "title": meta.title if meta else "",
+        "outlet": meta.outlet if meta else "",
+        "url": meta.url if meta else "",
+        "published": meta.published.isoformat() if meta and meta.published else "",
+        "published_note": meta.published_note if meta else "",
+        "source_file": Path(path).name,
+        "sha256": art.sha256,
+        "encoding": art.encoding,
+        "characters": len(art.text),
+        "paragraphs": int(len(paras)),
+        "extractor_version": __version__,
+    }
+    return Extraction(article, art.text, tables, art.warnings)
+
+
+def _sidecar(path: str | Path) -> Path | None:
+    p = Path(path).with_suffix(".meta.yaml")
+    return p if p.exists() else None
+
+
+def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
+    """Write article.json, text.txt and the CSVs into ``out_dir``, replacing it only when all are written."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        (tmp / "text.txt").write_text(ex.text, encoding="utf-8", newline="\n")
+        (tmp / "article.json").write_text(json.dumps(ex.article, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for name, df in ex.tables.items():
+            df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def read_tables(folder: str | Path) -> tuple[dict, str, dict[str, pd.DataFrame]]:
+    """Read what :func:`write_tables` wrote: (article, text, tables)."""
+    folder = Path(folder)
+    if not (folder / "article.json").exists():
+        raise InputError(f"{folder}: no article.json here; run notebook 01 (or 'briefing extract') first")
+    article = json.loads((folder / "article.json").read_text(encoding="utf-8"))
+    text = (folder / "text.txt").read_text(encoding="utf-8")
+    tables = {}
+    for name in TABLES:
+        df = pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values={"value": [""], "value_max": [""]})
+        for col, spec in SCHEMAS[name].columns.items():
+            if str(spec.dtype) == "str" or str(spec.dtype).startswith("str"):
+                df[col] = df[col].astype(str)
+            elif str(spec.dtype).startswith("float"):
+                df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        tables[name] = df
+    return article, text, tables
+
+
+__all__ = ["extract_article", "extract_text", "write_tables", "read_tables", "Extraction", "TABLES"]
+_ = dt

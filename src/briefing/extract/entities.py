@@ -1,0 +1,241 @@
+"""People (with role and organisation) and organisations named in an article.
+
+Capitalised runs are candidates. A run is a person only with evidence: a title ("Chief Constable",
+"Ms"), a role phrase before it ("Oxford East MP"), an age or role after it ("Jane Roe, 34,";
+"Jane Roe, a spokeswoman for ..."), or a speech verb ("... said"). A run ending in an institution
+word ("Police", "Council", "Service") is an organisation, never a person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NAME_TOKEN = r"(?:[A-Z][a-z]*['’][A-Z][a-z]+|(?:Mc|Mac)[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Lord", "Lady", "Baroness", "Baron", "Rev",
+              "Revd", "Prof", "Professor", "Cllr", "Councillor"}
+TITLE_WORDS = {
+    "Chief", "Constable", "Detective", "Superintendent", "Inspector", "Sergeant", "Sgt", "Insp", "Supt", "PC", "DC",
+    "DS", "DI", "DCI", "DSupt", "Det", "Judge", "Justice", "Recorder", "Deputy", "Assistant", "Commissioner",
+    "President", "Senator", "Governor", "Mayor", "Minister", "Secretary", "Chancellor", "Bishop", "Father",
+    "Officer", "Captain", "General", "Colonel", "Major", "Commander", "Chairman", "Chairwoman", "Leader",
+    "Director", "Councillor", "Cllr", "Prosecutor", "Coroner", "Sheriff", "Rabbi", "Imam", "Canon", "Sister",
+    "Headteacher", "Head", "Principal", "Dean", "Alderman", "Reverend", "Prime", "Home", "Health", "Education",
+    "Justice", "Shadow", "Foreign", "Attorney", "Solicitor", "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord",
+    "Lady", "Professor", "Prof", "Baroness",
+} | HONORIFICS
+ROLE_END = re.compile(
+    r"(?:MP|MEP|MSP|AM|MS|QC|KC|executive|officer|constable|leader|minister|secretary|judge|spokesman|spokeswoman|"
+    r"spokesperson|director|councillor|superintendent|inspector|detective|sergeant|chairman|chairwoman|chair|head|"
+    r"president|manager|professor|commissioner|mayor|prosecutor|barrister|lawyer|solicitor|governor|editor|"
+    r"campaigner|founder|member|worker|teacher|headteacher|doctor|nurse|coordinator|co-ordinator|senator|"
+    r"sheriff|deputy|adviser|advisor|analyst|economist|chief|boss|owner|resident|mother|father|spokesperson|"
+    r"researcher|scientist|official|organiser|volunteer|trustee|coroner|recorder|investigator|expert|author|"
+    r"consultant|treasurer|clerk|principal|dean|vicar|priest|pastor|rabbi|imam|lecturer|surgeon|paramedic)$",
+    re.IGNORECASE,
+)
+ORG_WORDS = (
+    r"Police|Constabulary|Council|Service|Services|Court|Courts|Prosecution|Government|Department|Ministry|Office|"
+    r"Agency|Authority|Board|Trust|Commission|Committee|University|College|School|Academy|Hospital|NHS|Party|"
+    r"Parliament|Assembly|Church|Foundation|Charity|Society|Association|Union|Institute|Council|Bank|Group|"
+    r"Company|Ltd|plc|Inc|Partnership|Network|Alliance|Federation|Stadium|Arena|Centre|Center|Hall|Prison|"
+    r"Inquiry|Review|Tribunal|Chambers|Unit|Team|Force|Executive|Treasury|Cabinet|Barnardo's|NSPCC"
+)
+KNOWN_ORGS = ("Old Bailey", "Home Office", "Downing Street", "Whitehall", "Crown Prosecution Service",
+              "Government", "Parliament", "Ofsted")
+NOT_NAMES = set("""
+The A An In On At By For From With After Before But And Or When While Since During Last Next This That These Those
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+September October November December Street Road Lane Avenue Square Park North South East West Northern Southern
+""".split())
+HEADLINE_CAPS = {"A", "I", "THE", "YEAR", "AND", "OF", "IN", "TO", "ON", "AT", "FOR", "BY", "WITH", "IS", "IT"}
+
+
+@dataclass
+class Person:
+    name: str
+    role: str = ""
+    organisation: str = ""
+    positions: list[int] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def surname(self) -> str:
+        return self.name.split()[-1]
+
+
+@dataclass
+class Organisation:
+    name: str
+    positions: list[int] = field(default_factory=list)
+
+
+def split_role_name(phrase: str) -> tuple[str, str]:
+    """'Oxford East MP Andrew Smith' -> ('Oxford East MP', 'Andrew Smith'); 'Mr Smith' -> ('', 'Mr Smith')."""
+    phrase = re.sub(r"\s+", " ", phrase.strip())
+    m = re.search(rf"((?:(?:[A-Z]\.|{NAME_TOKEN}\.?)\s)*{NAME_TOKEN})$", phrase)
+    if not m:
+        return phrase if ROLE_END.search(phrase) else "", ""
+    tokens = m.group(1).split()
+    role_prefix = phrase[:m.start()].strip()
+    honor = ""
+    # leading title words belong to the role; a lone honorific stays with a surname
+    while len(tokens) > 1 and tokens[0].rstrip(".") in TITLE_WORDS:
+        t = tokens.pop(0).rstrip(".")
+        if t in HONORIFICS and t not in ("Professor", "Prof", "Cllr", "Councillor", "Lord", "Baroness"):
+            honor = t
+        else:
+            role_prefix = f"{role_prefix} {t}".strip()
+    if len(tokens) > 4:
+        return "", ""
+    if tokens and tokens[0].rstrip(".") in TITLE_WORDS and len(tokens) == 1:
+        return phrase, ""
+    name = " ".join(tokens)
+    if honor and len(tokens) == 1:
+        name = f"{honor} {name}"
+    if role_prefix and not ROLE_END.search(role_prefix.split(",")[-1].strip()) and not _ends_with_title(role_prefix):
+        role_prefix = ""
+    role = role_prefix.split(",")[-1].strip()
+    role = re.sub(r"^(?:and|but|while|as|after|the|then)\s+", "", role, flags=re.IGNORECASE)
+    return role, name
+
+
+def _ends_with_title(s: str) -> bool:
+    return bool(s) and s.split()[-1] in TITLE_WORDS
+
+
+def _is_org(run: str) -> bool:
+    return bool(re.search(rf"\b(?:{ORG_WORDS})$", run)) or run in KNOWN_ORGS or run.startswith("Operation ")
+
+
+def find_people(text: str) -> list[Person]:
+    people: dict[str, Person] = {}
+    run_re = re.compile(rf"(?<![\w’'-])((?:(?:[A-Z]\.|{NAME_TOKEN})[ \t]+){{0,4}}{NAME_TOKEN})(?![\w’'-])")
+    for m in run_re.finditer(text):
+        run = m.group(1)
+        if _is_org(run):
+            continue
+        # a title at the start of the run stays with the role
+        role_in_run, name = split_role_name(run)
+        if not name or len(name.split()) < 2 or name.split()[0] in HONORIFICS or name.split()[0] in NOT_NAMES \
+                or name.split()[-1] in NOT_NAMES:
+            continue
+        name_start = m.start(1) + run.rfind(name)
+        before = text[max(0, m.start() - 120):m.start()]
+        after = text[m.end():m.end() + 120]
+        line_before = re.split(r"[\n.;:!?“”\"]", before)[-1]
+        role = role_in_run
+        prefix = line_before.split(",")[-1]
+        if not role:
+            r, _ = split_role_name(prefix + " X Y")  # role phrase directly before the name
+            if prefix.strip() and ROLE_END.search(prefix.strip()):
+                role = re.sub(r"^(?:and|but|while|as|after|the|then)\s+", "", prefix.strip(), flags=re.IGNORECASE)
+        appositive = re.match(r",\s+(?:(?:a|an|the)\s+(?P<role>(?:(?!\w+ed\b)[^,.;:“”\"]){3,80}?)|(?P<age>\d{1,3}))\s*(?=[,.;:]|$|\s+(?:said|says|told|added))", after)
+        speech = re.match(r"\s+(?:has\s+|had\s+)?(?:said|says|told|added|explained|warned|insisted|admitted|described|urged|launched|announced)\b", after)
+        inverted = re.search(r"\b(?:said|says|added|according\s+to)\s+$", before)
+        honor = re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Professor|Prof|Cllr|Councillor|Judge|Justice)\.?\s+$", before)
+        if not (role or appositive or speech or inverted or honor or role_in_run):
+            continue
+        if not role and appositive and appositive.group("role"):
+            role = appositive.group("role").strip()
+        if honor and honor.group(0).strip().rstrip(".") in ("Judge", "Justice", "Professor", "Prof", "Cllr", "Councillor", "Lord", "Lady", "Baroness"):
+            role = role or honor.group(0).strip()
+        p = people.get(name)
+        if p is None:
+            p = people[name] = Person(name, role)
+        elif not p.role and role:
+            p.role = role
+        p.positions.append(name_start)
+        p.spans.append((name_start, name_start + len(name)))
+    # later mentions: the full name again, "Ms Simons", or the surname alone
+    for p in people.values():
+        seen = set(p.positions)
+        for m in re.finditer(rf"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Professor|Prof|Cllr|Judge)\.?\s+)?{re.escape(p.surname)}(?![\w’'-])", text):
+            pos = m.start() + m.group(0).rfind(p.surname)
+            full_start = pos - len(p.name) + len(p.surname)
+            if full_start in seen or pos in seen:
+                continue
+            # the surname inside another person's full name is not a mention of this one
+            if any(o is not p and any(a <= pos < b for a, b in o.spans) for o in people.values()):
+                continue
+            p.positions.append(m.start())
+            seen.add(m.start())
+        p.positions.sort()
+        p.organisation = _organisation_of(p.role)
+    return sorted(people.values(), key=lambda p: p.positions[0])
+
+
+def _organisation_of(role: str) -> str:
+    m = re.search(r"\b(?:for|of|at|with)\s+(?P<org>(?:the\s+)?[^,;]+)$", role)
+    if m:
+        return m.group("org").strip()
+    m = re.search(rf"((?:{NAME_TOKEN}\s+)*(?:{ORG_WORDS}))", role)
+    if m:
+        return m.group(1)
+    m = re.search(r"\b((?:county|city|district|borough|town|parish)\s+council|police|council)\b", role, re.IGNORECASE)
+    return m.group(1) if m else ""
+
+
+def resolve_name(name: str, people: list[Person], pos: int | None = None) -> str:
+    """The full name of a person mentioned as 'Mr Smith', 'Smith' or 'Andrew Smith'; '' if unknown."""
+    name = re.sub(r"\s+", " ", name.strip())
+    bare = re.sub(r"^(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Professor|Prof|Cllr|Judge)\.?\s+)+", "", name)
+    for p in people:
+        if p.name == bare or p.name == name:
+            return p.name
+    if bare and len(bare.split()) == 1:
+        for p in people:
+            if p.surname == bare:
+                return p.name
+    if re.fullmatch(rf"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Professor|Prof|Cllr|Judge)\.?\s+)?{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{0,3}}", name):
+        return name if (len(bare.split()) >= 2 or bare != name) else ""
+    return ""
+
+
+def find_organisations(text: str) -> list[Organisation]:
+    orgs: dict[str, Organisation] = {}
+
+    def add(name: str, pos: int) -> None:
+        o = orgs.setdefault(name, Organisation(name))
+        if pos not in o.positions:
+            o.positions.append(pos)
+
+    conn = r"(?:\s+(?:of|and|for|the|on|&)){0,2}"
+    org_re = re.compile(rf"(?<![\w’'-])((?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}(?:\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}){{0,5}}\s*)(?<=\s|\w)")
+    for m in re.finditer(rf"(?<![\w’'-])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:\s+(?:of|and|for|on|&)\s+|\s+))*?(?:{ORG_WORDS}))(?![\w’'-])", text):
+        name = m.group(1)
+        name = re.sub(r"^(?:The|A|An|In|At|On|By|And|But|For|With|From|After)\s+", "", name)
+        if len(name.split()) == 1 and name not in ("Government", "Parliament", "NHS", "NSPCC", "Treasury", "Cabinet"):
+            continue
+        add(name, m.start() + m.group(1).rfind(name))
+    for m in re.finditer(r"\bOperation\s+[A-Z][a-z]+\b", text):
+        add(m.group(0), m.start())
+    for m in re.finditer(rf"\b((?:{NAME_TOKEN}\s+){{0,3}}{NAME_TOKEN})\s+campaign\b", text):
+        name = m.group(1)
+        name = re.sub(r"^(?:The|A|Her|His|Their|Its)\s+", "", name)
+        if name.split()[0] in ("The", "Her", "His"):
+            continue
+        add(name, m.start(1) + m.group(1).rfind(name))
+    for known in KNOWN_ORGS:
+        for m in re.finditer(rf"(?<![\w-]){re.escape(known)}(?![\w-])", text):
+            if not any(known != o.name and known in o.name and any(p <= m.start() < p + len(o.name) for p in o.positions) for o in orgs.values()):
+                add(known, m.start())
+    # acronyms (CPS, NSPCC), not headline capitals ("A YEAR after")
+    for m in re.finditer(r"(?<![\w’'-])[A-Z]{2,6}(?![\w’'-])", text):
+        tok = m.group(0)
+        if tok in HEADLINE_CAPS or tok in TITLE_WORDS or re.match(r"\s+[A-Z]{2,}\b", text[m.end():m.end() + 10]) \
+                or re.search(r"\b[A-Z]{2,}\s+$", text[max(0, m.start() - 10):m.start()]):
+            continue
+        if tok in ("MP", "MEP", "MSP", "QC", "KC", "AM", "UK", "US", "USA", "EU", "OK", "TV", "PM", "GBP", "USD", "EUR"):
+            continue
+        add(tok, m.start())
+    # drop an organisation that is only ever part of a longer one
+    names = sorted(orgs, key=len, reverse=True)
+    for n in names:
+        o = orgs[n]
+        longer = [orgs[x] for x in names if len(x) > len(n) and n in x]
+        o.positions = [p for p in o.positions if not any(lp <= p < lp + len(lo.name) for lo in longer for lp in lo.positions)]
+    out = [o for o in orgs.values() if o.positions]
+    for o in out:
+        o.positions.sort()
+    return sorted(out, key=lambda o: o.positions[0])

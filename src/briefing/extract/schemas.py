@@ -1,0 +1,67 @@
+"""Declared schemas of the processed tables; every table is validated before it is written."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+KINDS = ["money", "count", "duration", "period", "percentage"]
+
+_offsets = {
+    "start": pa.Column(int, pa.Check.ge(0)),
+    "end": pa.Column(int, pa.Check.ge(0)),
+}
+
+FIGURES = pa.DataFrameSchema(
+    {
+        "figure_id": pa.Column(str, unique=True),
+        "kind": pa.Column(str, pa.Check.isin(KINDS)),
+        "text": pa.Column(str),
+        "value": pa.Column(float, nullable=True),
+        "value_max": pa.Column(float, nullable=True),
+        "unit": pa.Column(str),
+        "qualifier": pa.Column(str),
+        "vague": pa.Column(bool),
+        **_offsets,
+        "paragraph": pa.Column(int, pa.Check.ge(0)),
+        "in_quote": pa.Column(bool),
+        "context": pa.Column(str),
+    },
+    checks=[pa.Check(lambda df: (df["end"] > df["start"]).all(), error="end must be after start"),
+            pa.Check(lambda df: (df["vague"] | df["value"].notna()).all(), error="a precise figure needs a value")],
+    strict=True, ordered=True,
+)
+QUOTES = pa.DataFrameSchema(
+    {
+        "quote_id": pa.Column(str, unique=True),
+        "speaker": pa.Column(str),
+        "role": pa.Column(str),
+        "text": pa.Column(str),
+        **_offsets,
+        "paragraph_start": pa.Column(int),
+        "paragraph_end": pa.Column(int),
+        "kind": pa.Column(str, pa.Check.isin(["direct", "partial"])),
+        "attribution": pa.Column(str),
+    },
+    strict=True, ordered=True,
+)
+PEOPLE = pa.DataFrameSchema(
+    {"name": pa.Column(str, unique=True), "role": pa.Column(str), "organisation": pa.Column(str),
+     "first_start": pa.Column(int, pa.Check.ge(0)), "first_end": pa.Column(int), "mentions": pa.Column(int, pa.Check.ge(1))},
+    strict=True, ordered=True,
+)
+ORGANISATIONS = pa.DataFrameSchema(
+    {"name": pa.Column(str, unique=True), "mentions": pa.Column(int, pa.Check.ge(1)),
+     "first_start": pa.Column(int, pa.Check.ge(0)), "first_end": pa.Column(int)},
+    strict=True, ordered=True,
+)
+DATES = pa.DataFrameSchema(
+    {"text": pa.Column(str), "date": pa.Column(str), "precision": pa.Column(str, pa.Check.isin(["day", "week", "month", "year", ""])),
+     "relative": pa.Column(bool), **_offsets},
+    strict=True, ordered=True,
+)
+PARAGRAPHS = pa.DataFrameSchema(
+    {"paragraph": pa.Column(int), **_offsets, "is_bullet": pa.Column(bool), "text": pa.Column(str)},
+    strict=True, ordered=True,
+)
+SCHEMAS = {"paragraphs": PARAGRAPHS, "figures": FIGURES, "quotes": QUOTES, "people": PEOPLE,
+           "organisations": ORGANISATIONS, "dates": DATES}

@@ -1,0 +1,73 @@
+"""Article metadata sidecars (``ARTICLE.meta.yaml``): title, outlet, url, published date, case file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+KNOWN_KEYS = {"title", "outlet", "url", "published", "published_note", "topic", "case", "slug", "source"}
+
+
+@dataclass
+class ArticleMeta:
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: dt.date | None = None
+    published_note: str = ""
+    topic: str = ""
+    case: Path | None = None
+    slug: str = ""
+
+
+def sidecar_for(article: str | Path) -> Path:
+    article = Path(article)
+    return article.with_name(article.stem + ".meta.yaml")
+
+
+def load_meta(path: str | Path | None, article_path: str | Path | None = None) -> ArticleMeta:
+    """Load a metadata file; with ``path`` None, the article's sidecar if present, else empty metadata."""
+    if path is None and article_path is not None:
+        side = sidecar_for(article_path)
+        if not side.exists():
+            return ArticleMeta()
+        path = side
+    if path is None:
+        return ArticleMeta()
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such metadata file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of fields (title, outlet, url, published, ...)")
+    unknown = set(data) - KNOWN_KEYS
+    if unknown:
+        raise InputError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}")
+    published = data.get("published")
+    if published not in (None, ""):
+        if isinstance(published, dt.datetime):
+            published = published.date()
+        elif not isinstance(published, dt.date):
+            try:
+                published = dt.date.fromisoformat(str(published))
+            except ValueError:
+                raise InputError(f"{path}: field 'published' must be a date as YYYY-MM-DD, not {published!r}") from None
+    else:
+        published = None
+    case = data.get("case")
+    case_path = (path.parent / case).resolve() if case else None
+    if case_path is not None and not case_path.is_file():
+        raise InputError(f"{path}: field 'case' names {case}, which does not exist")
+    return ArticleMeta(
+        title=str(data.get("title") or ""), outlet=str(data.get("outlet") or ""), url=str(data.get("url") or ""),
+        published=published, published_note=str(data.get("published_note") or "").strip(),
+        topic=str(data.get("topic") or ""), case=case_path, slug=str(data.get("slug") or ""),
+    )
