@@ -1,0 +1,150 @@
+"""Charts in the house style: Okabe-Ito colours (colour-blind safe), print-readable type, SVG output.
+
+Each chart is returned as a :class:`Chart` with its SVG text, alt text, caption and source line, so that
+the briefing can embed it as an accessible ``<figure>``. SVG output is byte-reproducible: a fixed
+hash salt and no creation date.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from .format import money  # noqa: E402
+
+# Okabe & Ito (2008), "Color Universal Design"
+BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILION, PURPLE, GREY = (
+    "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#D55E00", "#CC79A7", "#7f7f7f")
+INK = "#1a1a1a"
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,           # charts are drawn at their print width, so 10 pt stays >= 9 pt on paper
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 9.5,
+    "legend.fontsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#555555",
+    "axes.labelcolor": INK,
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "svg.hashsalt": "briefing",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+}
+WIDTH_IN = 6.3  # A4 text width at 2 cm margins, so sizes in points hold on paper
+
+
+@dataclass
+class Chart:
+    svg: str
+    alt: str
+    caption: str
+    source: str
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "briefing"}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def funding_chart(table, label: str, currency: str, deflator_name: str, base_year: str, source: str) -> Chart:
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.1))
+        xs = range(len(table))
+        w = 0.38
+        nom = ax.bar([x - w / 2 for x in xs], table["nominal"] / 1e6, w, color=SKY, label="Cash (nominal)")
+        real = ax.bar([x + w / 2 for x in xs], table["real"] / 1e6, w, color=BLUE, label=f"Real terms, {base_year} prices")
+        for bars, col in ((nom, "nominal"), (real, "real")):
+            for b, v in zip(bars, table[col]):
+                if v == v:
+                    ax.annotate(money(v, currency, 1), (b.get_x() + b.get_width() / 2, b.get_height()),
+                                ha="center", va="bottom", fontsize=9.5, xytext=(0, 2), textcoords="offset points")
+        ax.set_xticks(list(xs), [f"{fy}" for fy in table["financial_year"]])
+        ax.set_ylabel(f"{'£' if currency == 'GBP' else currency + ' '}m")
+        ax.set_ylim(0, max(table["nominal"].max(), table["real"].max()) / 1e6 * 1.18)
+        ax.legend(frameon=False, loc="upper left")
+        ax.set_title(f"{label}: cash and real terms", loc="left", fontweight="bold")
+        svg = _svg(fig)
+    pts = "; ".join(f"{r.financial_year}: {money(r.nominal, currency)} cash, {money(r.real, currency, 1)} in {base_year} prices"
+                    for r in table.itertuples())
+    return Chart(svg, f"Bar chart of {label.lower()} by financial year. {pts}.",
+                 f"{label}, cash and in real terms at {base_year} prices ({deflator_name}).", source)
+
+
+def sentences_chart(table, case_name: str, source: str) -> Chart:
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.42 * len(table) + 1.0))
+        t = table.iloc[::-1]
+        colors = [BLUE if s == "life" else ORANGE for s in t["sentence"]]
+        bars = ax.barh(t["defendant"], t["years_counted"], color=colors, height=0.62)
+        for b, certain in zip(bars, t["certain"]):
+            if not certain:
+                b.set_hatch("////")
+                b.set_edgecolor("white")
+                b.set_linewidth(0)
+        for b, v in zip(bars, t["years_counted"]):
+            ax.annotate(f"{v:g}", (b.get_width(), b.get_y() + b.get_height() / 2), va="center", fontsize=9.5,
+                        xytext=(3, 0), textcoords="offset points")
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Years (minimum term for life sentences; full term otherwise)")
+        handles = [Patch(color=BLUE, label="Life: minimum term"), Patch(color=ORANGE, label="Fixed term")]
+        if not t["certain"].all():
+            handles.append(Patch(facecolor="#bbbbbb", hatch="////", edgecolor="white", label="Less certain figure"))
+        ax.legend(handles=handles, frameon=False, loc="lower right")
+        ax.set_title(f"{case_name}: sentence per defendant", loc="left", fontweight="bold")
+        svg = _svg(fig)
+    desc = "; ".join(f"{r.defendant}: {r.sentence}, {r.years_counted:g} years" + ("" if r.certain else " (less certain)")
+                     for r in table.itertuples())
+    return Chart(svg, f"Horizontal bar chart of years counted per defendant. {desc}.",
+                 f"Years counted per defendant, {case_name}. Hatched bars: figure from one secondary source or wide reporting.",
+                 source)
+
+
+def comparators_chart(df, highlight: str, source: str) -> Chart:
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6))
+        d = df[df["total_years"].notna()]
+        exact = d[d["exact"]]
+        bound = d[~d["exact"]]
+        ax.scatter(exact["convicted"], exact["total_years"], s=46, color=BLUE, label="Total reported exactly", zorder=3)
+        ax.scatter(bound["convicted"], bound["total_years"], s=46, facecolors="white", edgecolors=BLUE, linewidths=1.5,
+                   label="Lower bound or partial total", zorder=3)
+        hi = d[d["case"] == highlight]
+        if not hi.empty:
+            ax.scatter(hi["convicted"], hi["total_years"], s=120, color=VERMILION, zorder=4, label=highlight)
+        for r in d.itertuples():
+            ax.annotate(r.case, (r.convicted, r.total_years), fontsize=9, xytext=(5, -3), textcoords="offset points",
+                        color=VERMILION if r.case == highlight else "#333333")
+        ax.set_xlabel("People convicted")
+        ax.set_ylabel("Total years of custody reported")
+        ax.set_xlim(0, d["convicted"].max() * 1.25)
+        ax.set_ylim(0, d["total_years"].max() * 1.12)
+        ax.grid(axis="x")
+        ax.legend(frameon=False, loc="upper left")
+        ax.set_title("UK group prosecutions: convicted against total years", loc="left", fontweight="bold")
+        svg = _svg(fig)
+    desc = "; ".join(f"{r.case}: {r.convicted} convicted, {r.total_years:g} years" + ("" if r.exact else " (bound)")
+                     for r in d.itertuples())
+    missing = df[df["total_years"].isna()]["case"].tolist()
+    extra = f" Not plotted (no total reported): {', '.join(missing)}." if missing else ""
+    return Chart(svg, f"Scatter chart of convicted against total years. {desc}.{extra}",
+                 "Convicted against total years of custody in UK group child-sexual-exploitation prosecutions; "
+                 "open circles are lower bounds or partial totals." + extra, source)

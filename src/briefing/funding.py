@@ -1,0 +1,204 @@
+"""Money figures in real terms: amounts linked to periods, series, growth rates, per-unit figures.
+
+Everything is driven by the figures table of notebook 01; nothing here knows the seed's wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .deflators import DEFLATORS, fy_label
+from .format import money
+
+VERBS = r"\b(?:has|have|had|was|were|is|are|will|would|rose|rises|fell|falls|increased|increases|decreased|grew|grown|" \
+        r"went|jumped|dropped|doubled|halved|climbed|reached|stood|totalled|cost|costs)\b"
+
+
+@dataclass
+class Series:
+    series_id: str
+    label: str
+    unit: str
+    points: list[dict] = field(default_factory=list)  # each: figure_id, period_id, financial_year, nominal, text, start, end
+
+
+def money_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    return figures[(figures["kind"] == "money") & ~figures["vague"].astype(bool) & figures["value"].notna()]
+
+
+def _fy_of_period(row) -> str | None:
+    """A period figure spanning one year boundary (2006/7, 2006-07, 2006/2007) is a financial year."""
+    if pd.isna(row["value_max"]) or int(row["value_max"]) - int(row["value"]) != 1:
+        return None
+    return fy_label(int(row["value"]))
+
+
+def link_periods(figures: pd.DataFrame) -> pd.DataFrame:
+    """Pair each money figure with the financial year its sentence gives it.
+
+    The period taken is the nearest one after the amount in the same sentence, unless another
+    amount comes first ("£24m in 2006/7 to £48m in 2013/14"); otherwise the nearest before it.
+    """
+    money = money_rows(figures)
+    periods = figures[figures["kind"] == "period"]
+    rows = []
+    for _, m in money.iterrows():
+        same = periods[periods["context"] == m["context"]]
+        same = same[same["paragraph"] == m["paragraph"]]
+        others = money[(money["context"] == m["context"]) & (money["paragraph"] == m["paragraph"])]
+        chosen = None
+        after = same[same["start"] >= m["end"]].sort_values("start")
+        if not after.empty:
+            p = after.iloc[0]
+            if not ((others["start"] > m["end"]) & (others["start"] < p["start"])).any():
+                chosen = p
+        if chosen is None:
+            before = same[same["end"] <= m["start"]].sort_values("start")
+            if not before.empty:
+                p = before.iloc[-1]
+                if not ((others["start"] > p["end"]) & (others["start"] < m["start"])).any():
+                    chosen = p
+        fy = _fy_of_period(chosen) if chosen is not None else None
+        rows.append({
+            "figure_id": m["figure_id"], "text": m["text"], "nominal": float(m["value"]), "unit": m["unit"],
+            "start": int(m["start"]), "end": int(m["end"]), "period_id": chosen["figure_id"] if chosen is not None else "",
+            "period_text": chosen["text"] if chosen is not None else "", "financial_year": fy or "",
+            "context": m["context"], "paragraph": int(m["paragraph"]),
+        })
+    return pd.DataFrame(rows, columns=["figure_id", "text", "nominal", "unit", "start", "end", "period_id",
+                                       "period_text", "financial_year", "context", "paragraph"])
+
+
+def find_series(links: pd.DataFrame) -> list[Series]:
+    """The same quantity at two or more periods: amounts in one sentence, same currency, distinct years."""
+    out = []
+    dated = links[links["financial_year"] != ""]
+    for (ctx, unit), grp in dated.groupby(["context", "unit"], sort=False):
+        if grp["financial_year"].nunique() < 2:
+            continue
+        grp = grp.sort_values("financial_year")
+        label = _label(ctx, int(grp["start"].min()) - _sentence_offset(ctx, grp))
+        s = Series(f"S{len(out) + 1}", label, unit)
+        for _, r in grp.iterrows():
+            s.points.append({"figure_id": r["figure_id"], "period_id": r["period_id"], "financial_year": r["financial_year"],
+                             "nominal": r["nominal"], "text": r["text"], "period_text": r["period_text"],
+                             "start": r["start"], "end": r["end"]})
+        out.append(s)
+    return out
+
+
+def _sentence_offset(ctx: str, grp: pd.DataFrame) -> int:
+    # figures carry absolute offsets; the sentence starts where its first figure's text occurs in it
+    first = grp.sort_values("start").iloc[0]
+    return int(first["start"]) - ctx.find(first["text"])
+
+
+def _label(ctx: str, upto: int) -> str:
+    """The quantity a series measures: the sentence up to its verb ("The budget for children's services ...")."""
+    head = ctx[:max(upto, 0)]
+    m = re.search(VERBS, head)
+    label = head[:m.start()] if m else head
+    label = re.sub(r"\s+(?:from|of|at|by|to)\s*$", "", label.strip(" ,:;-–"))
+    return label.strip() or "Amount"
+
+
+def analyse_series(series: Series, deflator: pd.DataFrame, base_year: str) -> pd.DataFrame:
+    idx = deflator.set_index("financial_year")
+    base = float(idx.loc[base_year, "index"])
+    rows = []
+    for p in series.points:
+        fy = p["financial_year"]
+        if fy in idx.index:
+            d = float(idx.loc[fy, "index"])
+            real = p["nominal"] * base / d
+            status = str(idx.loc[fy, "status"])
+        else:
+            d, real, status = float("nan"), float("nan"), "outside the deflator's range"
+        rows.append({"series_id": series.series_id, "financial_year": fy, "period_text": p["period_text"],
+                     "figure_id": p["figure_id"], "text": p["text"], "start": p["start"], "end": p["end"],
+                     "nominal": p["nominal"], "deflator": d, "real": real, "deflator_status": status})
+    return pd.DataFrame(rows)
+
+
+def growth(table: pd.DataFrame) -> dict:
+    """Change from the first to the last point: absolute, ratio, %, CAGR nominal and real."""
+    first, last = table.iloc[0], table.iloc[-1]
+    years = int(last["financial_year"][:4]) - int(first["financial_year"][:4])
+    out = {"from": first["financial_year"], "to": last["financial_year"], "years": years,
+           "nominal_change": last["nominal"] - first["nominal"], "nominal_ratio": last["nominal"] / first["nominal"],
+           "real_change": last["real"] - first["real"], "real_ratio": last["real"] / first["real"]}
+    out["nominal_pct"] = (out["nominal_ratio"] - 1) * 100
+    out["real_pct"] = (out["real_ratio"] - 1) * 100
+    out["nominal_cagr_pct"] = (out["nominal_ratio"] ** (1 / years) - 1) * 100 if years > 0 else float("nan")
+    out["real_cagr_pct"] = (out["real_ratio"] ** (1 / years) - 1) * 100 if years > 0 and out["real_ratio"] == out["real_ratio"] else float("nan")
+    return out
+
+
+def per_unit(figures: pd.DataFrame, series: list[Series]) -> pd.DataFrame:
+    """A sum with a count of things in the same sentence after it ("£7m plans to build four new homes")."""
+    money = money_rows(figures)
+    counts = figures[(figures["kind"] == "count") & figures["value"].notna() & (figures["unit"] != "")
+                     & (figures["unit"] != "age_years")]
+    latest = None
+    if series:
+        pts = [p for s in series for p in s.points]
+        latest = max(pts, key=lambda p: p["financial_year"])
+    in_series = {p["figure_id"] for s in series for p in s.points}
+    rows = []
+    for _, m in money.iterrows():
+        if m["figure_id"] in in_series:
+            continue
+        c = counts[(counts["context"] == m["context"]) & (counts["paragraph"] == m["paragraph"]) & (counts["start"] > m["end"])
+                   & (counts["start"] - m["end"] < 60)].sort_values("start")
+        if c.empty or float(c.iloc[0]["value"]) <= 0:
+            continue
+        c = c.iloc[0]
+        unit = c["unit"]
+        row = {"figure_id": m["figure_id"], "text": m["text"], "amount": float(m["value"]), "currency": m["unit"],
+               "count_id": c["figure_id"], "count_text": c["text"], "count": float(c["value"]), "per": _singular(unit),
+               "per_unit": float(m["value"]) / float(c["value"]), "share_of": "", "share_of_id": "", "share_pct": float("nan")}
+        if latest is not None and m["unit"] == figures.set_index("figure_id").loc[latest["figure_id"], "unit"]:
+            row.update(share_of=latest["text"], share_of_id=latest["figure_id"],
+                       share_pct=float(m["value"]) / latest["nominal"] * 100)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["figure_id", "text", "amount", "currency", "count_id", "count_text", "count", "per",
+                                       "per_unit", "share_of", "share_of_id", "share_pct"])
+
+
+def _singular(unit: str) -> str:
+    last = unit.split()[-1] if unit else unit
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return " ".join(unit.split()[:-1] + [last]) if unit else unit
+
+
+def findings(series_tables: list[tuple[Series, pd.DataFrame, dict]], units: pd.DataFrame, deflator: str,
+             base_year: str) -> list[dict]:
+    """Short statements generated from the numbers, for the briefing."""
+    out = []
+    dname = "GDP deflator" if deflator == "gdp" else "CPI"
+    for s, t, g in series_tables:
+        if g["real_ratio"] != g["real_ratio"]:
+            continue
+        out.append({
+            "id": f"{s.series_id}-real",
+            "text": (f"{s.label}: {money(t.iloc[0]['nominal'], s.unit)} in {g['from']} to {money(t.iloc[-1]['nominal'], s.unit)} "
+                     f"in {g['to']} is a {g['nominal_pct']:.0f}% rise in cash terms but {g['real_pct']:.0f}% after inflation "
+                     f"({dname}, {base_year} prices): {g['real_cagr_pct']:.1f}% a year in real terms over {g['years']} years."),
+            "value": round(g["real_pct"], 1), "figure_ids": [p["figure_id"] for p in s.points],
+            "source": DEFLATORS[deflator][1],
+        })
+    for _, u in units.iterrows():
+        share = f", {u['share_pct']:.1f}% of the {u['share_of']} figure" if u["share_of"] else ""
+        out.append({
+            "id": f"{u['figure_id']}-per-unit",
+            "text": f"{u['text']} for {u['count_text']} is {money(u['per_unit'], u['currency'])} a {u['per']}{share}.",
+            "value": u["per_unit"], "figure_ids": [u["figure_id"], u["count_id"]] + ([u["share_of_id"]] if u["share_of_id"] else []),
+            "source": "the article",
+        })
+    return out

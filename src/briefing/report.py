@@ -1,0 +1,399 @@
+"""The briefing's sections as HTML, built from the processed folder (notebooks 01-03).
+
+All article and reference text is escaped with :func:`html.escape`; nothing from an article is ever
+interpreted as markup or as a template. Every number taken from the article carries a numbered
+note pointing to the sentence it came from (a link in HTML, a footnote-style list in the PDF).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import platform
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .extract import read_tables
+from .format import money, number, pct
+from .stages import load_chart
+
+
+def e(x) -> str:
+    return escape("" if x is None else str(x), quote=True)
+
+
+@dataclass
+class Notes:
+    """Numbered references from figures in the briefing to sentences of the article."""
+    text: str
+    items: list[tuple[str, int, int]] = field(default_factory=list)  # (note id, start, end)
+
+    def cite(self, start: int, end: int) -> str:
+        for i, (nid, s, en) in enumerate(self.items, 1):
+            if (s, en) == (start, end):
+                return f'<a class="note" href="#{nid}" aria-label="source note {i}">[{i}]</a>'
+        nid = f"note-{len(self.items) + 1}"
+        self.items.append((nid, start, end))
+        return f'<a class="note" href="#{nid}" aria-label="source note {len(self.items)}">[{len(self.items)}]</a>'
+
+    def sentence_of(self, start: int, end: int) -> str:
+        lo = max(self.text.rfind("\n", 0, start) + 1, 0)
+        hi = self.text.find("\n", end)
+        para = self.text[lo: hi if hi >= 0 else len(self.text)]
+        # narrow to the sentence
+        rel_s, rel_e = start - lo, end - lo
+        s = max(para.rfind(". ", 0, rel_s) + 2 if para.rfind(". ", 0, rel_s) >= 0 else 0, 0)
+        nxt = para.find(". ", rel_e)
+        en = nxt + 1 if nxt >= 0 else len(para)
+        return para[s:en].strip(), start, end
+
+
+@dataclass
+class Briefing:
+    article: dict
+    text: str
+    tables: dict
+    funding: dict | None
+    funding_findings: dict | None
+    sentencing: dict | None
+    params: dict
+    notes: Notes
+    processed: Path
+
+
+def load(processed_dir: str | Path, params: dict | None = None) -> Briefing:
+    processed = Path(processed_dir)
+    article, text, tables = read_tables(processed)
+    fdir, sdir = processed / "funding", processed / "sentencing"
+    funding = None
+    findings = None
+    if fdir.exists():
+        findings = json.loads((fdir / "findings.json").read_text(encoding="utf-8"))
+        funding = {
+            "series": pd.read_csv(fdir / "series.csv", keep_default_na=False, na_values={"real": [""], "deflator": [""]}),
+            "growth": json.loads((fdir / "growth.json").read_text(encoding="utf-8")),
+            "per_unit": pd.read_csv(fdir / "per_unit.csv", keep_default_na=False, na_values={"share_pct": [""]}),
+            "dir": fdir,
+        }
+    sent = None
+    if sdir.exists():
+        sent = {
+            "claims": pd.read_csv(sdir / "claims.csv", keep_default_na=False),
+            "article_sentences": pd.read_csv(sdir / "article_sentences.csv", keep_default_na=False),
+            "dir": sdir,
+        }
+        if (sdir / "case.json").exists():
+            sent["case"] = json.loads((sdir / "case.json").read_text(encoding="utf-8"))
+            sent["sentences"] = pd.read_csv(sdir / "sentences.csv", keep_default_na=False)
+        if (sdir / "comparators.csv").exists():
+            sent["comparators"] = pd.read_csv(sdir / "comparators.csv", keep_default_na=False,
+                                              na_values={"total_years": [""], "years_per_convicted": [""]})
+    return Briefing(article, text, tables, funding, findings, sent, params or {}, Notes(text), processed)
+
+
+def _fig(b: Briefing, figure_id: str) -> pd.Series | None:
+    f = b.tables["figures"]
+    hit = f[f["figure_id"] == figure_id]
+    return hit.iloc[0] if len(hit) else None
+
+
+def cited(b: Briefing, figure_id: str, shown: str | None = None) -> str:
+    f = _fig(b, figure_id)
+    if f is None:
+        return e(shown or "")
+    return f'{e(shown if shown is not None else f["text"])}{b.notes.cite(int(f["start"]), int(f["end"]))}'
+
+
+def figure_html(chart, fig_id: str) -> str:
+    if chart is None:
+        return ""
+    data = base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
+    return (f'<figure class="chart" id="{e(fig_id)}"><img src="data:image/svg+xml;base64,{data}" alt="{e(chart.alt)}">'
+            f'<figcaption>{e(chart.caption)} <span class="source">{e(chart.source)}</span></figcaption></figure>')
+
+
+def table_html(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """``rows`` hold HTML already escaped by the caller (cells may contain note links)."""
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return (f'<table class="{e(cls)}"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def section(sid: str, title: str, body: str) -> str:
+    return f'<section id="{e(sid)}" class="section"><h2>{e(title)}</h2>{body}</section>'
+
+
+# --- sections ----------------------------------------------------------------------------------------------
+
+def header(b: Briefing) -> str:
+    a = b.article
+    title = a.get("title") or a.get("slug", "Briefing")
+    meta = " · ".join(x for x in (a.get("outlet"), _date_text(a.get("published")), ) if x)
+    summary = summary_text(b)
+    return (f'<header class="masthead"><p class="kicker">Briefing</p><h1>{e(title)}</h1>'
+            f'<p class="dek">{e(meta) if meta else "Source and date not given"}</p>'
+            f'<p class="summary">{summary}</p></header>')
+
+
+def _date_text(iso: str | None) -> str:
+    if not iso:
+        return ""
+    import datetime as dt
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
+
+
+def summary_text(b: Briefing) -> str:
+    parts = []
+    s = b.sentencing or {}
+    claims = s.get("claims")
+    case = s.get("case")
+    if case:
+        t = case["totals"]
+        parts.append(f"The court case behind the article, {e(case['operation'] or case['name'])}, ended with "
+                     f"{e(number(t['defendants']))} people sentenced; {e(number(t['life']))} received life sentences, "
+                     f"and the reported total of {e(number(t['custody_years']))} years adds their minimum terms to the fixed terms.")
+    if b.funding_findings and b.funding_findings["findings"]:
+        parts.append(e(b.funding_findings["findings"][0]["text"]))
+    if claims is not None and len(claims):
+        ok = int(claims["verdict"].str.startswith("consistent").sum())
+        parts.append(f"Of the article's {len(claims)} checkable claims, {ok} agree with the court record.")
+    if not parts:
+        f = b.tables["figures"]
+        q = b.tables["quotes"]
+        parts.append(f"The article has {len(f)} figures and {len(q)} quotations; no funding series or court record "
+                     f"was available to analyse them against.")
+    return " ".join(parts)
+
+
+def key_figures(b: Briefing) -> str:
+    """Cards: each value comes from a figures row (with a note) or a reference row (naming its source)."""
+    cards = []
+    s = b.sentencing or {}
+    claims = s.get("claims")
+    if claims is not None and len(claims):
+        for _, c in claims.iterrows():
+            if c["fact"] in ("total years of custody", "people convicted"):
+                label = "years in total, as reported" if c["fact"].startswith("total") else "people jailed"
+                cards.append(_card(cited(b, c["figure_id"], number(c["article_value"])), label, "the article"))
+    case = s.get("case")
+    if case and case["totals"]["life"]:
+        cards.append(_card(e(number(case["totals"]["life"])), "life sentences among them",
+                           f"case file {case['file']}"))
+    if b.funding:
+        for g in b.funding["growth"]:
+            ser = b.funding["series"]
+            last = ser[ser["series_id"] == g["series_id"]].iloc[-1]
+            cards.append(_card(cited(b, last["figure_id"]), f"{g['label']}, {g['to']}", "the article"))
+            if g["real_pct"] == g["real_pct"]:
+                cards.append(_card(e(pct(g["real_pct"], 0, signed=True)),
+                                   f"real-terms change {g['from']} to {g['to']}",
+                                   b.funding_findings["deflator_source"]))
+        for _, u in b.funding["per_unit"].iterrows():
+            cards.append(_card(cited(b, u["figure_id"]), f"for {e(u['count_text'])}", "the article"))
+    if not cards:
+        return ""
+    return section("key-figures", "Key figures", '<div class="cards">' + "".join(cards[:6]) + "</div>")
+
+
+def _card(value_html: str, label: str, source: str) -> str:
+    return (f'<div class="card"><p class="value">{value_html}</p><p class="label">{e(label)}</p>'
+            f'<p class="card-source">Source: {e(source)}</p></div>')
+
+
+def sentencing_section(b: Briefing) -> str:
+    s = b.sentencing
+    if not s:
+        return ""
+    case = s.get("case")
+    body = ""
+    if case:
+        body += f'<p class="lede">{e(case["explanation"])}</p>'
+        body += figure_html(load_chart(s["dir"], "chart-sentences"), "fig-sentences")
+        t = s["sentences"]
+        rows = [[e(r["defendant"]), e(r["age"]), e("Life" if r["sentence"] == "life" else "Fixed term"),
+                 e(f"{float(r['years_counted']):g}"), e(r["basis"]), e(r["confidence"])] for _, r in t.iterrows()]
+        tot = case["totals"]
+        rows.append(["<strong>Total</strong>", "", "", f"<strong>{e(number(tot['custody_years']))}</strong>",
+                     e(f"mean {tot['mean']:.1f}, median {tot['median']:g}"), ""])
+        body += table_html(f"Sentences, {case['operation'] or case['name']} (source: case file {case['file']})",
+                           ["Defendant", "Age", "Sentence", "Years counted", "Basis", "Confidence"], rows, "sentences")
+        comp = s.get("comparators")
+        if comp is not None:
+            body += "<h3>Beside other UK cases</h3>"
+            body += figure_html(load_chart(s["dir"], "chart-comparators"), "fig-comparators")
+            crow = []
+            for _, r in comp.iterrows():
+                total = "not reported" if pd.isna(r["total_years"]) else f"{r['total_years']:g}" + ("" if str(r["total_is_exact"]) == "yes" else " (bound or partial)")
+                name = f"<strong>{e(r['case'])}</strong>" if str(r.get("highlight")) == "True" else e(r["case"])
+                crow.append([name, e(r["convicted"]), e(total), e(r["source"])])
+            body += table_html("UK group prosecutions compared (source per row)", ["Case", "Convicted", "Total years", "Source"],
+                               crow, "comparators")
+    else:
+        a = s["article_sentences"]
+        if len(a) == 0:
+            return ""
+        body += ("<p>No court record was supplied for this article, so its sentencing figures are shown as the "
+                 "article gives them, unchecked.</p>")
+        body += "<ul>" + "".join(f"<li>{cited(b, r['figure_id'])}</li>" for _, r in a.iterrows()) + "</ul>"
+    return section("sentencing", "Sentencing", body)
+
+
+def funding_section(b: Briefing) -> str:
+    f = b.funding
+    if not f:
+        return ""
+    body = ""
+    ff = b.funding_findings
+    if not f["growth"] and f["per_unit"].empty:
+        figs = b.tables["figures"]
+        sums = figs[figs["kind"] == "money"]
+        if sums.empty:
+            return section("funding", "Funding", "<p>The article reports no sums of money.</p>")
+        body += ("<p>The article's sums of money come without the years needed to put them in real terms:</p><ul>"
+                 + "".join(f"<li>{cited(b, r['figure_id'])}</li>" for _, r in sums.iterrows()) + "</ul>")
+        return section("funding", "Funding", body)
+    for g in f["growth"]:
+        t = f["series"][f["series"]["series_id"] == g["series_id"]]
+        body += f"<p class=\"lede\">{e(next(x['text'] for x in ff['findings'] if x['id'] == g['series_id'] + '-real'))}</p>" \
+            if any(x["id"] == g["series_id"] + "-real" for x in ff["findings"]) else ""
+        body += figure_html(load_chart(f["dir"], f"chart-{g['series_id']}"), f"fig-{g['series_id']}")
+        rows = [[e(r["financial_year"]), cited(b, r["figure_id"]), e(money(r["real"], g["currency"], 2)),
+                 e(f"{r['deflator']:.4f}" if r["deflator"] == r["deflator"] else "–"),
+                 e(r["deflator_status"])] for _, r in t.iterrows()]
+        body += table_html(f"{g['label']} in cash and real terms ({ff['base_year']} prices; {ff['deflator_source']})",
+                           ["Financial year", "Cash", f"Real ({ff['base_year']} prices)", "Deflator", "Status"], rows, "funding")
+        body += table_html("Growth over the period", ["Measure", "Cash", "Real terms"], [
+            ["Change", e(money(g["nominal_change"], g["currency"], 2)), e(money(g["real_change"], g["currency"], 2))],
+            ["Ratio", e(f"{g['nominal_ratio']:.2f}×"), e(f"{g['real_ratio']:.2f}×")],
+            ["Change, %", e(pct(g["nominal_pct"])), e(pct(g["real_pct"]))],
+            [f"Growth a year over {g['years']} years", e(pct(g["nominal_cagr_pct"])), e(pct(g["real_cagr_pct"]))],
+        ], "growth")
+    if not f["per_unit"].empty:
+        rows = [[cited(b, u["figure_id"]), cited(b, u["count_id"]), e(f"{money(u['per_unit'], u['currency'])} a {u['per']}"),
+                 e(pct(u["share_pct"]) + f" of {u['share_of']}" if u["share_of"] else "–")] for _, u in f["per_unit"].iterrows()]
+        body += table_html("Sums per unit (from the article's own figures)", ["Sum", "For", "Per unit", "Share of latest budget"],
+                           rows, "per-unit")
+    return section("funding", "Funding", body)
+
+
+def voices_section(b: Briefing) -> str:
+    q = b.tables["quotes"]
+    q = q[q["kind"] == "direct"]
+    if q.empty:
+        return section("voices", "Voices", "<p>The article quotes no one directly.</p>")
+    items = []
+    for _, r in q.iterrows():
+        words = " ".join(part.strip().lstrip("“\"‘").strip() for part in r["text"].split("\n\n"))
+        who = e(r["speaker"] or "Unattributed")
+        role = f', <span class="role">{e(r["role"])}</span>' if r["role"] else ""
+        items.append(f'<blockquote class="quote"><p>“{e(words)}”</p><footer>— {who}{role}</footer></blockquote>')
+    return section("voices", "Voices", "".join(items))
+
+
+def timeline_section(b: Briefing) -> str:
+    rows = []
+    d = b.tables["dates"]
+    for _, r in d.iterrows():
+        if not r["date"]:
+            continue
+        what = b.notes.sentence_of(int(r["start"]), int(r["end"]))[0]
+        rows.append((r["date"], f'{e(r["text"])}{b.notes.cite(int(r["start"]), int(r["end"]))}'
+                     + (f' <span class="resolved">(resolved to {e(_precise(r["date"], r["precision"]))})</span>' if r["relative"] else ""),
+                     e(_shorten(what)), "article"))
+    case = (b.sentencing or {}).get("case")
+    if case:
+        for ev in case.get("dates", []):
+            rows.append((ev["date"], e(ev["event"]), e(f"Source: {ev['source']}"), "case"))
+    if not rows:
+        return section("timeline", "Timeline", "<p>The article gives no dates.</p>")
+    rows.sort(key=lambda r: r[0])
+    items = "".join(f'<li class="{e(k)}"><time datetime="{e(dte)}">{e(_precise(dte, None))}</time>'
+                    f'<span class="what">{what}</span><span class="ctx">{ctx}</span></li>' for dte, what, ctx, k in rows)
+    return section("timeline", "Timeline", f'<ol class="timeline">{items}</ol>')
+
+
+def _precise(iso: str, precision: str | None) -> str:
+    import datetime as dt
+    parts = iso.split("-")
+    if len(parts) == 3:
+        d = dt.date.fromisoformat(iso)
+        return (f"week of {d.day} {d:%b %Y}" if precision == "week" else f"{d.day} {d:%b %Y}")
+    if len(parts) == 2:
+        return dt.date(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
+    return iso
+
+
+def _shorten(s: str, n: int = 140) -> str:
+    return s if len(s) <= n else s[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def claims_section(b: Briefing) -> str:
+    s = b.sentencing or {}
+    c = s.get("claims")
+    if c is None or c.empty:
+        why = "no court record was supplied" if not s.get("case") else "no figure in the article matched a fact in the case file"
+        return section("claims", "Claim checks", f"<p>Nothing to check: {e(why)}.</p>")
+    rows = []
+    for _, r in c.iterrows():
+        verdict = r["verdict"] + (f" ({r['tolerance']})" if r["tolerance"] else "")
+        ref = f"{float(r['reference_value']):g}" + (f" ({r['reference_detail']})" if r["reference_detail"] else "")
+        cls = "ok" if r["verdict"].startswith("consistent") else ("bad" if r["verdict"] == "inconsistent" else "na")
+        rows.append([cited(b, r["figure_id"]), e(r["fact"]), e(ref), e(f"{r['source']} ({r['confidence']})"),
+                     f'<span class="verdict {cls}">{e(verdict)}</span>'])
+    return section("claims", "Claim checks", table_html(
+        "The article's figures against the court record", ["Article says", "Fact", "Record", "Source (confidence)", "Verdict"],
+        rows, "claims"))
+
+
+def method_section(b: Briefing, versions: dict[str, str]) -> str:
+    a = b.article
+    ff = b.funding_findings
+    items = [f"<li><strong>Article</strong>: {e(a.get('outlet') or 'unknown outlet')}, "
+             f"{e(a.get('title') or a.get('source_file'))}"
+             + (f", {e(a['url'])}" if a.get("url") else "") + f" (file {e(a['source_file'])}, sha256 {e(a['sha256'][:12])}…).</li>"]
+    if a.get("published_note"):
+        items.append(f"<li><strong>Publication date</strong> {e(a['published'])}: {e(a['published_note'])}</li>")
+    if ff:
+        items.append(f"<li><strong>Deflator</strong>: {e(ff['deflator_source'])}; real terms in {e(ff['base_year'])} prices, "
+                     f"computed as cash × deflator({e(ff['base_year'])}) ÷ deflator(year). Forecast years are flagged.</li>")
+    case = (b.sentencing or {}).get("case")
+    if case:
+        items.append(f"<li><strong>Court record</strong>: case file {e(case['file'])}; each sentence carries its source and "
+                     f"confidence (high: primary or two independent sources; medium: one secondary source or a stated "
+                     f"inference; reported: widely reported, not verified). Minimum terms marked below 'high' are uncertain.</li>")
+        items.append("<li><strong>Comparators</strong>: totals are press aggregates; bounds and partial totals are drawn as "
+                     "open circles.</li>")
+    items.append("<li><strong>Extraction</strong>: figures, quotations, people and dates are found by the briefing package's "
+                 "rule-based extractor; each number from the article is linked to its sentence in the notes below.</li>")
+    params = "".join(f"<li><code>{e(k)}</code> = <code>{e(v)}</code></li>" for k, v in sorted(b.params.items()))
+    soft = ", ".join(f"{e(k)} {e(v)}" for k, v in versions.items())
+    body = (f"<ul>{''.join(items)}</ul><h3>Parameters of this render</h3><ul class=\"params\">{params or '<li>defaults</li>'}</ul>"
+            f"<h3>Software</h3><p class=\"software\">{soft}</p>")
+    return section("method", "Method and sources", body)
+
+
+def notes_section(b: Briefing) -> str:
+    if not b.notes.items:
+        return ""
+    items = []
+    for nid, s, en in b.notes.items:
+        sent, _, _ = b.notes.sentence_of(s, en)
+        items.append(f'<li id="{e(nid)}">“{e(sent)}” <span class="offsets">(article characters {s}–{en})</span></li>')
+    return section("notes", "Notes: where each figure comes from", f'<ol class="notes">{"".join(items)}</ol>')
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+    out = {"briefing": __version__, "Python": platform.python_version()}
+    for pkg in ("pandas", "matplotlib", "papermill", "nbconvert", "weasyprint"):
+        try:
+            out[pkg] = version(pkg)
+        except Exception:  # pragma: no cover
+            out[pkg] = "?"
+    return out

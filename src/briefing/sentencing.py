@@ -1,0 +1,286 @@
+"""Court cases: the case-file format, the sentences table, comparators and claim checks.
+
+Case file (YAML), see ``data/reference/bullfinch_case.yaml`` and docs in README ("Case files"):
+
+- ``case``: ``name`` (required), ``trial_opened`` / ``verdicts`` / ``sentenced`` ({date, source, confidence}),
+  ``abuse_period`` ({from, to, ...}), ``convicted_count`` / ``reported_total_years`` / ``charges_proved`` /
+  ``victims_in_trial`` ({value, source, confidence, note}), ``acquitted`` (list).
+- ``defendants``: list of {name, age, sentence: life|determinate, minimum_term_years (life) or
+  term_years (determinate), offences, source, confidence: {sentence, minimum_term} or a string}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .errors import InputError
+
+CONFIDENCE = ("high", "medium", "reported", "low")
+
+
+@dataclass
+class Case:
+    path: Path
+    data: dict
+
+    @property
+    def info(self) -> dict:
+        return self.data["case"]
+
+    @property
+    def name(self) -> str:
+        return self.info["name"]
+
+
+def _fail(path: Path, field: str, msg: str) -> InputError:
+    return InputError(f"{path}: field '{field}' {msg}")
+
+
+def load_case(path: str | Path) -> Case:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such case file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a case file is a mapping with 'case' and 'defendants'")
+    info = data.get("case")
+    if not isinstance(info, dict):
+        raise _fail(path, "case", "is missing or not a mapping")
+    if not isinstance(info.get("name"), str) or not info["name"].strip():
+        raise _fail(path, "case.name", "is required (text)")
+    for key in ("trial_opened", "verdicts", "sentenced"):
+        if key in info:
+            v = info[key]
+            if not isinstance(v, dict) or "date" not in v:
+                raise _fail(path, f"case.{key}", "must be a mapping with a 'date'")
+            d = v["date"]
+            if not isinstance(d, dt.date):
+                try:
+                    v["date"] = dt.date.fromisoformat(str(d)) if len(str(d)) == 10 else str(d)
+                except ValueError:
+                    raise _fail(path, f"case.{key}.date", f"must be a date as YYYY-MM-DD, not {d!r}") from None
+    for key in ("convicted_count", "reported_total_years", "charges_proved", "victims_in_trial"):
+        if key in info:
+            v = info[key]
+            if not isinstance(v, dict) or not isinstance(v.get("value"), (int, float)) or isinstance(v.get("value"), bool):
+                raise _fail(path, f"case.{key}.value", "must be a number")
+    if "abuse_period" in info:
+        ap = info["abuse_period"]
+        if not isinstance(ap, dict) or not all(isinstance(ap.get(k), int) for k in ("from", "to")) or ap["to"] < ap["from"]:
+            raise _fail(path, "case.abuse_period", "needs integer years 'from' and 'to' (from <= to)")
+    defs = data.get("defendants")
+    if not isinstance(defs, list) or not defs:
+        raise _fail(path, "defendants", "must be a non-empty list")
+    for i, d in enumerate(defs):
+        where = f"defendants[{i}]"
+        if not isinstance(d, dict):
+            raise _fail(path, where, "must be a mapping")
+        if not isinstance(d.get("name"), str) or not d["name"].strip():
+            raise _fail(path, f"{where}.name", "is required (text)")
+        kind = d.get("sentence")
+        if kind not in ("life", "determinate"):
+            raise _fail(path, f"{where}.sentence", f"must be 'life' or 'determinate', not {kind!r}")
+        key = "minimum_term_years" if kind == "life" else "term_years"
+        v = d.get(key)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or v <= 0:
+            raise _fail(path, f"{where}.{key}", f"must be a positive number of years for a {kind} sentence, not {v!r}")
+        if "source" not in d:
+            raise _fail(path, f"{where}.source", "is required: where the sentence was read")
+    return Case(path, data)
+
+
+def _conf(d: dict, key: str) -> str:
+    c = d.get("confidence")
+    if isinstance(c, dict):
+        return str(c.get(key) or c.get("sentence") or "")
+    return str(c or "")
+
+
+def sentences_table(case: Case) -> pd.DataFrame:
+    rows = []
+    for d in case.data["defendants"]:
+        life = d["sentence"] == "life"
+        years = d["minimum_term_years"] if life else d["term_years"]
+        conf = _conf(d, "minimum_term" if life else "sentence")
+        rows.append({"defendant": d["name"], "age": d.get("age"), "sentence": d["sentence"],
+                     "years_counted": float(years), "basis": "minimum term" if life else "fixed term",
+                     "confidence": conf, "certain": conf == "high", "offences": d.get("offences", ""),
+                     "source": d.get("source", "")})
+    return pd.DataFrame(rows)
+
+
+def totals(table: pd.DataFrame) -> dict:
+    yrs = table["years_counted"].tolist()
+    return {"defendants": len(yrs), "custody_years": sum(yrs), "life": int((table["sentence"] == "life").sum()),
+            "determinate": int((table["sentence"] == "determinate").sum()), "mean": statistics.mean(yrs),
+            "median": statistics.median(yrs), "terms": yrs}
+
+
+def explain_total(case: Case, table: pd.DataFrame) -> str:
+    t = totals(table)
+    parts = "+".join(f"{y:g}" for y in t["terms"])
+    life = t["life"]
+    det = t["determinate"]
+    text = (f"The {t['custody_years']:g} years is a sum of {t['defendants']} sentences ({parts}). ")
+    if life:
+        text += (f"{_n(life).capitalize()} of the {_n(t['defendants'])} people sentenced received life sentences; for them the figure counted is "
+                 f"the minimum term, the time they must serve before the Parole Board can consider release. "
+                 f"A life sentence has no fixed end, so the total understates what the sentences can mean. ")
+    if det:
+        text += f"{_n(det).capitalize()} received fixed (determinate) terms, counted in full. "
+    uncertain = table[~table["certain"]]
+    if len(uncertain):
+        share = f"All {_n(len(uncertain))}" if len(uncertain) == len(table) else _n(len(uncertain)).capitalize()
+        text += (f"{share} of the terms counted rest on one secondary source or on wide reporting rather than on "
+                 f"the court record (confidence below 'high'; marked in the chart).")
+    return text.strip()
+
+
+def _n(k: int) -> str:
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    return words[k] if 0 <= k < len(words) else str(k)
+
+
+def load_comparators(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"comparators: {path} not found")
+    df = pd.read_csv(path, dtype={"total_is_exact": str})
+    need = {"case", "convicted", "total_years", "total_is_exact", "source"}
+    missing = need - set(df.columns)
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    df["exact"] = df["total_is_exact"].str.strip().str.lower().eq("yes")
+    df["years_per_convicted"] = df["total_years"] / df["convicted"]
+    return df
+
+
+def case_dates(case: Case) -> list[dict]:
+    out = []
+    labels = {"investigation_launched": "Investigation launched", "trial_opened": "Trial opened",
+              "verdicts": "Verdicts", "sentenced": "Sentenced"}
+    for key, label in labels.items():
+        v = case.info.get(key)
+        if isinstance(v, dict) and v.get("date"):
+            out.append({"date": str(v["date"]), "event": label, "source": v.get("source", ""),
+                        "confidence": v.get("confidence", "")})
+    scr = case.data.get("serious_case_review")
+    if isinstance(scr, dict) and scr.get("published"):
+        out.append({"date": str(scr["published"]), "event": "Serious case review published",
+                    "source": scr.get("source", ""), "confidence": scr.get("confidence", "")})
+    return out
+
+
+# --- claim checks -----------------------------------------------------------------------------------------
+
+CONVICT_WORDS = r"jailed|convicted|sentenced|guilty|imprisoned|locked up|found guilty|men|members|defendants|offenders"
+
+
+def case_facts(case: Case, table: pd.DataFrame) -> list[dict]:
+    """Checkable facts of a case, each with the figure kind/unit it can be compared with and its cue words."""
+    info = case.info
+    facts = []
+    if "convicted_count" in info:
+        v = info["convicted_count"]
+        facts.append({"fact": "people convicted", "kind": "count", "units": r"member|men|man|people|defendant|offender|abuser|gang|person",
+                      "cues": CONVICT_WORDS, "value": float(v["value"]), "tolerance": 0.0, "tol_text": "",
+                      "source": v.get("source", ""), "confidence": v.get("confidence", ""), "detail": ""})
+    t = totals(table)
+    if "reported_total_years" in info or len(table):
+        v = info.get("reported_total_years", {})
+        detail = "+".join(f"{y:g}" for y in t["terms"]) + f" = {t['custody_years']:g}"
+        facts.append({"fact": "total years of custody", "kind": "duration", "units": r"^years$", "cues": r"total|combined|between them|jailed|sentenced",
+                      "value": float(t["custody_years"]), "tolerance": 0.0, "tol_text": "",
+                      "source": v.get("source", str(case.path.name)), "confidence": v.get("confidence", "high"),
+                      "detail": detail})
+    if isinstance(info.get("trial_opened"), dict) and isinstance(info.get("verdicts"), dict):
+        d0, d1 = info["trial_opened"]["date"], info["verdicts"]["date"]
+        if isinstance(d0, dt.date) and isinstance(d1, dt.date):
+            weeks = (d1 - d0).days / 7
+            facts.append({"fact": "length of the trial", "kind": "duration", "units": r"^weeks$", "cues": r"trial|case|hearing",
+                          "value": round(weeks), "tolerance": 1.0, "tol_text": "one week",
+                          "source": f"{info['trial_opened'].get('source', '')}; {info['verdicts'].get('source', '')}",
+                          "confidence": min_conf(info["trial_opened"].get("confidence"), info["verdicts"].get("confidence")),
+                          "detail": f"{d0:%-d %b %Y} to {d1:%-d %b %Y} is {(d1 - d0).days} days, {weeks:.1f} weeks"})
+    if isinstance(info.get("abuse_period"), dict):
+        ap = info["abuse_period"]
+        span = ap["to"] - ap["from"]
+        facts.append({"fact": "length of the abuse", "kind": "duration", "units": r"^years$", "cues": r"abus|groom|rap|exploit|prostitut",
+                      "value": float(span), "tolerance": 1.0, "tol_text": "one year (the article says 'about')",
+                      "source": ap.get("source", ""), "confidence": ap.get("confidence", ""),
+                      "detail": f"{ap['from']}-{ap['to']}"})
+    return facts
+
+
+def min_conf(*cs) -> str:
+    ranks = {c: i for i, c in enumerate(CONFIDENCE)}
+    cs = [c for c in cs if c]
+    return max(cs, key=lambda c: ranks.get(c, 99)) if cs else ""
+
+
+def check_claims(figures: pd.DataFrame, case: Case | None, table: pd.DataFrame | None) -> pd.DataFrame:
+    """Match the article's figures to the case file's facts by kind, unit and nearby words, then compare."""
+    cols = ["figure_id", "claim", "article_text", "article_value", "start", "end", "fact", "reference_value",
+            "reference_detail", "source", "confidence", "verdict", "tolerance"]
+    if case is None:
+        return pd.DataFrame(columns=cols)
+    facts = case_facts(case, table)
+    candidates = []
+    for _, f in figures.iterrows():
+        if f["vague"] or pd.isna(f["value"]) or f["in_quote"]:
+            continue
+        if f["kind"] == "duration" and re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)):
+            continue  # "a year after ...": a point in time, not a length
+        window, at = _window(f["context"], f["text"])
+        for k, fact in enumerate(facts):
+            if f["kind"] != fact["kind"] or not re.search(fact["units"], f["unit"]):
+                continue
+            dists = [min(abs(m.start() - at), abs(m.end() - at)) for m in re.finditer(fact["cues"], window, re.IGNORECASE)]
+            if dists:
+                candidates.append((min(dists), int(f["start"]), k, f))
+    rows, used_facts, used_figs = [], set(), set()
+    for _, _, k, f in sorted(candidates, key=lambda c: (c[0], c[1], c[2])):
+        fact = facts[k]
+        if k in used_facts or f["figure_id"] in used_figs:
+            continue
+        used_facts.add(k)
+        used_figs.add(f["figure_id"])
+        value = float(f["value"])
+        diff = abs(value - fact["value"])
+        if diff == 0:
+            verdict = "consistent"
+        elif diff <= fact["tolerance"] + 1e-9:
+            verdict = "consistent within tolerance"
+        else:
+            verdict = "inconsistent"
+        rows.append({"figure_id": f["figure_id"], "claim": f["context"], "article_text": f["text"],
+                     "article_value": value, "start": int(f["start"]), "end": int(f["end"]), "fact": fact["fact"],
+                     "reference_value": fact["value"], "reference_detail": fact["detail"], "source": fact["source"],
+                     "confidence": fact["confidence"], "verdict": verdict,
+                     "tolerance": fact["tol_text"] if verdict == "consistent within tolerance" else ""})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _after(f) -> str:
+    i = f["context"].find(f["text"])
+    return f["context"][i + len(f["text"]):] if i >= 0 else ""
+
+
+def _window(context: str, text: str, width: int = 60) -> tuple[str, int]:
+    """The words around a figure in its sentence, and the figure's position in them."""
+    i = context.find(text)
+    if i < 0:
+        return context, 0
+    lo = max(0, i - width)
+    return context[lo: i + len(text) + width], i - lo

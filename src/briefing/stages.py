@@ -1,0 +1,144 @@
+"""What notebooks 02 and 03 compute and save for the briefing, as plain functions.
+
+Each ``run_*`` reads the processed folder written by notebook 01 (and reference files), writes its
+own subfolder (``funding/`` or ``sentencing/``) with CSV tables, ``findings.json`` and chart files,
+and returns the same objects for the notebook to show.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts, deflators, funding, sentencing
+from .extract import read_tables
+
+
+def _save_chart(folder: Path, name: str, chart: charts.Chart) -> None:
+    (folder / f"{name}.svg").write_text(chart.svg, encoding="utf-8")
+    (folder / f"{name}.json").write_text(json.dumps({k: v for k, v in asdict(chart).items() if k != "svg"}, indent=2,
+                                                    ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_chart(folder: Path, name: str) -> charts.Chart | None:
+    svg, meta = folder / f"{name}.svg", folder / f"{name}.json"
+    if not svg.exists():
+        return None
+    return charts.Chart(svg=svg.read_text(encoding="utf-8"), **json.loads(meta.read_text(encoding="utf-8")))
+
+
+def _fresh(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@dataclass
+class FundingResult:
+    deflator: str
+    base_year: str
+    links: pd.DataFrame
+    series: list
+    tables: list = field(default_factory=list)   # (Series, analysis table, growth dict)
+    per_unit: pd.DataFrame | None = None
+    findings: list = field(default_factory=list)
+    charts: list = field(default_factory=list)
+
+
+def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: str = "gdp", base_year: str = "") -> FundingResult:
+    processed_dir, reference_dir = Path(processed_dir), Path(reference_dir)
+    _, _, tables = read_tables(processed_dir)
+    series_df = deflators.load_deflator(deflator, reference_dir)
+    base_year = deflators.check_base_year(series_df, base_year, deflator)
+    figs = tables["figures"]
+    links = funding.link_periods(figs)
+    series = funding.find_series(links)
+    res = FundingResult(deflator, base_year, links, series)
+    out = _fresh(processed_dir / "funding")
+    rows = []
+    for s in series:
+        t = funding.analyse_series(s, series_df, base_year)
+        g = funding.growth(t)
+        res.tables.append((s, t, g))
+        rows.append(t.assign(label=s.label, currency=s.unit))
+        if t["real"].notna().any():
+            ch = charts.funding_chart(t, s.label, s.unit, deflators.DEFLATORS[deflator][1], base_year,
+                                      f"Source: the article (amounts); {deflators.DEFLATORS[deflator][1]}.")
+            res.charts.append(ch)
+            _save_chart(out, f"chart-{s.series_id}", ch)
+    res.per_unit = funding.per_unit(figs, series)
+    res.findings = funding.findings(res.tables, res.per_unit, deflator, base_year)
+    pd.concat(rows).to_csv(out / "series.csv", index=False, lineterminator="\n") if rows else \
+        pd.DataFrame(columns=["series_id"]).to_csv(out / "series.csv", index=False)
+    (out / "growth.json").write_text(json.dumps([{"series_id": s.series_id, "label": s.label, "currency": s.unit,
+                                                   **{k: float(v) if not isinstance(v, str) else v for k, v in g.items()}}
+                                                  for s, _, g in res.tables], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    links.to_csv(out / "links.csv", index=False, lineterminator="\n")
+    res.per_unit.to_csv(out / "per_unit.csv", index=False, lineterminator="\n")
+    (out / "findings.json").write_text(json.dumps({"deflator": deflator, "deflator_source": deflators.DEFLATORS[deflator][1],
+                                                   "base_year": base_year, "findings": res.findings}, indent=2,
+                                                  ensure_ascii=False, default=float) + "\n", encoding="utf-8")
+    return res
+
+
+@dataclass
+class SentencingResult:
+    case: sentencing.Case | None
+    table: pd.DataFrame | None
+    totals: dict | None
+    explanation: str
+    comparators: pd.DataFrame | None
+    claims: pd.DataFrame
+    article_sentences: pd.DataFrame
+    charts: dict = field(default_factory=dict)
+
+
+SENTENCE_CUES = r"jail|sentenc|prison|custody|convicted|guilty|life|minimum term|trial|court"
+
+
+def run_sentencing(processed_dir: str | Path, case: str | Path | None, comparators: str | Path | None) -> SentencingResult:
+    processed_dir = Path(processed_dir)
+    article, _, tables = read_tables(processed_dir)
+    figs = tables["figures"]
+    mask = figs["context"].str.contains(SENTENCE_CUES, case=False, regex=True) & figs["kind"].isin(["duration", "count"])
+    article_sentences = figs[mask & (figs["unit"] != "age_years")][["figure_id", "text", "value", "unit", "context", "start", "end"]]
+    out = _fresh(processed_dir / "sentencing")
+    c = sentencing.load_case(case) if case else None
+    res = SentencingResult(c, None, None, "", None, sentencing.check_claims(figs, c, None) if c is None else None,
+                           article_sentences)
+    if c is not None:
+        t = sentencing.sentences_table(c)
+        res.table, res.totals, res.explanation = t, sentencing.totals(t), sentencing.explain_total(c, t)
+        res.claims = sentencing.check_claims(figs, c, t)
+        src = f"Source: case file {c.path.name} (sources per defendant in the table)."
+        res.charts["sentences"] = charts.sentences_chart(t, c.info.get("operation") or c.name, src)
+        t.to_csv(out / "sentences.csv", index=False, lineterminator="\n")
+        (out / "case.json").write_text(json.dumps({"name": c.name, "operation": c.info.get("operation", ""),
+                                                   "file": c.path.name, "totals": res.totals,
+                                                   "explanation": res.explanation,
+                                                   "dates": sentencing.case_dates(c)}, indent=2, default=str,
+                                                  ensure_ascii=False) + "\n", encoding="utf-8")
+        if comparators:
+            comp = sentencing.load_comparators(comparators)
+            res.comparators = comp
+            highlight = _matching_case(comp, c)
+            res.charts["comparators"] = charts.comparators_chart(
+                comp, highlight, f"Source: {Path(comparators).name} (news reports named per row).")
+            comp.assign(highlight=comp["case"] == highlight).to_csv(out / "comparators.csv", index=False, lineterminator="\n")
+    for name, ch in res.charts.items():
+        _save_chart(out, f"chart-{name}", ch)
+    res.claims.to_csv(out / "claims.csv", index=False, lineterminator="\n")
+    article_sentences.to_csv(out / "article_sentences.csv", index=False, lineterminator="\n")
+    return res
+
+
+def _matching_case(comp: pd.DataFrame, case: sentencing.Case) -> str:
+    op = case.info.get("operation", "")
+    sentenced = case.info.get("sentenced", {}).get("date") if isinstance(case.info.get("sentenced"), dict) else None
+    year = getattr(sentenced, "year", None)
+    m = comp[(comp.get("operation", pd.Series(dtype=str)) == op) & ((comp["year_sentenced"] == year) if year else True)]
+    return str(m.iloc[0]["case"]) if len(m) else ""
