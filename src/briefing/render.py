@@ -75,7 +75,7 @@ def _sha256(path: Path) -> str:
 
 
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
-           quiet: bool = False, timeout: int = 600) -> RenderResult:
+           quiet: bool = False, timeout: int = 600, processed_root: str | Path | None = None) -> RenderResult:
     article = Path(article or paths.SEED_ARTICLE).resolve()
     from .text import read_article
 
@@ -89,7 +89,7 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     reports.mkdir(parents=True, exist_ok=True)
     staging = reports / f".staging-{slug}-{run_id}"
     staging.mkdir()
-    processed = paths.PROCESSED_DIR / slug
+    processed = Path(processed_root or paths.PROCESSED_DIR).resolve() / slug
     nb_params = [
         {"article": str(article), "meta": "", "processed_dir": str(processed)},
         {"processed_dir": str(processed), "reference_dir": str(paths.REFERENCE_DIR), "deflator": params["deflator"],

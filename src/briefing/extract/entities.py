@@ -18,9 +18,9 @@ TITLE_WORDS = {
     "Chief", "Constable", "Detective", "Superintendent", "Inspector", "Sergeant", "Sgt", "Insp", "Supt", "PC", "DC",
     "DS", "DI", "DCI", "DSupt", "Det", "Judge", "Justice", "Recorder", "Deputy", "Assistant", "Commissioner",
     "President", "Senator", "Governor", "Mayor", "Minister", "Secretary", "Chancellor", "Bishop", "Father",
-    "Officer", "Captain", "General", "Colonel", "Major", "Commander", "Chairman", "Chairwoman", "Leader",
+    "Officer", "Captain", "Colonel", "Commander", "Chairman", "Chairwoman", "Leader",
     "Director", "Councillor", "Cllr", "Prosecutor", "Coroner", "Sheriff", "Rabbi", "Imam", "Canon", "Sister",
-    "Headteacher", "Head", "Principal", "Dean", "Alderman", "Reverend", "Prime", "Home", "Health", "Education",
+    "Headteacher", "Alderman", "Reverend", "Prime", "Home", "Health", "Education",
     "Justice", "Shadow", "Foreign", "Attorney", "Solicitor", "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord",
     "Lady", "Professor", "Prof", "Baroness",
 } | HONORIFICS
@@ -31,7 +31,9 @@ ROLE_END = re.compile(
     r"campaigner|founder|member|worker|teacher|headteacher|doctor|nurse|coordinator|co-ordinator|senator|"
     r"sheriff|deputy|adviser|advisor|analyst|economist|chief|boss|owner|resident|mother|father|spokesperson|"
     r"researcher|scientist|official|organiser|volunteer|trustee|coroner|recorder|investigator|expert|author|"
-    r"consultant|treasurer|clerk|principal|dean|vicar|priest|pastor|rabbi|imam|lecturer|surgeon|paramedic)$",
+    r"consultant|treasurer|clerk|principal|dean|vicar|priest|pastor|rabbi|imam|lecturer|surgeon|paramedic|parent|"
+    r"grandparent|grandmother|grandfather|pensioner|student|neighbour|witness|shopkeeper|landlord|tenant|"
+    r"businessman|businesswoman|farmer|chairs?|chairwoman|chief executive)$",
     re.IGNORECASE,
 )
 ORG_WORDS = (
@@ -39,7 +41,9 @@ ORG_WORDS = (
     r"Agency|Authority|Board|Trust|Commission|Committee|University|College|School|Academy|Hospital|NHS|Party|"
     r"Parliament|Assembly|Church|Foundation|Charity|Society|Association|Union|Institute|Council|Bank|Group|"
     r"Company|Ltd|plc|Inc|Partnership|Network|Alliance|Federation|Stadium|Arena|Centre|Center|Hall|Prison|"
-    r"Inquiry|Review|Tribunal|Chambers|Unit|Team|Force|Executive|Treasury|Cabinet|Barnardo's|NSPCC"
+    r"Inquiry|Review|Tribunal|Chambers|Unit|Team|Force|Executive|Treasury|Cabinet|Barnardo's|NSPCC|Utilities|Water|"
+    r"Energy|Airways|Airlines|Holdings|Partners|Media|News|Insurance|Motors|Systems|Technologies|Solutions|Industries|"
+    r"International|Corporation|Corp|Festival|Club|Museum|Library|Theatre|Gallery|Institute|Council|Clinic|Practice"
 )
 KNOWN_ORGS = ("Old Bailey", "Home Office", "Downing Street", "Whitehall", "Crown Prosecution Service",
               "Government", "Parliament", "Ofsted")
@@ -70,6 +74,30 @@ class Organisation:
     positions: list[int] = field(default_factory=list)
 
 
+COURTESY_TITLES = {"Cllr", "Councillor", "Professor", "Prof", "Lord", "Baroness", "Dr"}
+
+
+def _appositive(after: str) -> dict | None:
+    """What follows a name between commas: an age ("34", "aged 51"), a role ("a spokeswoman for the agency",
+    "cabinet member for finance") or an organisation ("of Wexmoor Police")."""
+    m = re.match(r",\s+(?:aged\s+)?(?P<age>\d{1,3})\s*(?=[,.;:)]|$|\s+(?:said|says|told|added|of|from|and|who|was|is)\b)", after)
+    if m:
+        return {"age": int(m.group("age"))}
+    m = re.match(rf",\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>(?:{NAME_TOKEN}\s+){{0,5}}(?:{ORG_WORDS}))\s*(?=[,.;:]|$)", after)
+    if m:
+        return {"org": m.group("org")}
+    m = re.match(r",\s+(?:(?:a|an|the)\s+)?(?P<role>[A-Za-z][^,.;:“”\"()]{2,80}?)\s*(?=[,.;:]|$|\s+(?:said|says|told|added)\b)", after)
+    if m:
+        role = m.group("role").strip()
+        words = role.split()
+        if len(words) > 9 or re.search(r"\b\w+ed\b|\bwho\b|\bwhich\b", role):
+            return None
+        head = re.split(r"\s+(?:for|of|at|with|in|on)\s+", role)[0].split()[-1]
+        if ROLE_END.search(head) or ROLE_END.search(words[-1]):
+            return {"role": role}
+    return None
+
+
 def split_role_name(phrase: str) -> tuple[str, str]:
     """'Oxford East MP Andrew Smith' -> ('Oxford East MP', 'Andrew Smith'); 'Mr Smith' -> ('', 'Mr Smith')."""
     phrase = re.sub(r"\s+", " ", phrase.strip())
@@ -80,6 +108,8 @@ def split_role_name(phrase: str) -> tuple[str, str]:
     role_prefix = phrase[:m.start()].strip()
     honor = ""
     # leading title words belong to the role; a lone honorific stays with a surname
+    while len(tokens) > 2 and ROLE_END.search(tokens[0]) and tokens[0] not in TITLE_WORDS:
+        role_prefix = f"{role_prefix} {tokens.pop(0)}".strip()  # "Campaigner Janet Ellery"
     while len(tokens) > 1 and tokens[0].rstrip(".") in TITLE_WORDS:
         t = tokens.pop(0).rstrip(".")
         if t in HONORIFICS and t not in ("Professor", "Prof", "Cllr", "Councillor", "Lord", "Baroness"):
@@ -126,18 +156,17 @@ def find_people(text: str) -> list[Person]:
         line_before = re.split(r"[\n.;:!?“”\"]", before)[-1]
         role = role_in_run
         prefix = line_before.split(",")[-1]
-        if not role:
-            r, _ = split_role_name(prefix + " X Y")  # role phrase directly before the name
+        if not role or role in COURTESY_TITLES:
             if prefix.strip() and ROLE_END.search(prefix.strip()):
                 role = re.sub(r"^(?:and|but|while|as|after|the|then)\s+", "", prefix.strip(), flags=re.IGNORECASE)
-        appositive = re.match(r",\s+(?:(?:a|an|the)\s+(?P<role>(?:(?!\w+ed\b)[^,.;:“”\"]){3,80}?)|(?P<age>\d{1,3}))\s*(?=[,.;:]|$|\s+(?:said|says|told|added))", after)
-        speech = re.match(r"\s+(?:has\s+|had\s+)?(?:said|says|told|added|explained|warned|insisted|admitted|described|urged|launched|announced)\b", after)
+        appositive = _appositive(after)
+        speech = re.match(r"(?:,\s+(?:who|whose|which)\b[^.;“”\"]{0,140}?,)?\s+(?:has\s+|had\s+)?(?:said|says|told|added|explained|warned|insisted|admitted|described|urged|launched|announced)\b", after)
         inverted = re.search(r"\b(?:said|says|added|according\s+to)\s+$", before)
         honor = re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Professor|Prof|Cllr|Councillor|Judge|Justice)\.?\s+$", before)
         if not (role or appositive or speech or inverted or honor or role_in_run):
             continue
-        if not role and appositive and appositive.group("role"):
-            role = appositive.group("role").strip()
+        if appositive and appositive.get("role") and (not role or role in COURTESY_TITLES):
+            role = appositive["role"]
         if honor and honor.group(0).strip().rstrip(".") in ("Judge", "Justice", "Professor", "Prof", "Cllr", "Councillor", "Lord", "Lady", "Baroness"):
             role = role or honor.group(0).strip()
         p = people.get(name)
@@ -145,6 +174,8 @@ def find_people(text: str) -> list[Person]:
             p = people[name] = Person(name, role)
         elif not p.role and role:
             p.role = role
+        if appositive and appositive.get("org") and not p.organisation:
+            p.organisation = appositive["org"]
         p.positions.append(name_start)
         p.spans.append((name_start, name_start + len(name)))
     # later mentions: the full name again, "Ms Simons", or the surname alone
@@ -161,15 +192,15 @@ def find_people(text: str) -> list[Person]:
             p.positions.append(m.start())
             seen.add(m.start())
         p.positions.sort()
-        p.organisation = _organisation_of(p.role)
+        p.organisation = p.organisation or _organisation_of(p.role)
     return sorted(people.values(), key=lambda p: p.positions[0])
 
 
 def _organisation_of(role: str) -> str:
-    m = re.search(r"\b(?:for|of|at|with)\s+(?P<org>(?:the\s+)?[^,;]+)$", role)
+    m = re.search(r"\b(?:for|of|at|with)\s+(?P<org>(?:the\s+[^,;]+|[A-Z][^,;]+))$", role)
     if m:
         return m.group("org").strip()
-    m = re.search(rf"((?:{NAME_TOKEN}\s+)*(?:{ORG_WORDS}))", role)
+    m = re.search(rf"((?:{NAME_TOKEN}\s+)+(?:{ORG_WORDS}))", role)
     if m:
         return m.group(1)
     m = re.search(r"\b((?:county|city|district|borough|town|parish)\s+council|police|council)\b", role, re.IGNORECASE)
@@ -202,12 +233,17 @@ def find_organisations(text: str) -> list[Organisation]:
 
     conn = r"(?:\s+(?:of|and|for|the|on|&)){0,2}"
     org_re = re.compile(rf"(?<![\w’'-])((?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}(?:\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}){{0,5}}\s*)(?<=\s|\w)")
-    for m in re.finditer(rf"(?<![\w’'-])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:\s+(?:of|and|for|on|&)\s+|\s+))*?(?:{ORG_WORDS}))(?![\w’'-])", text):
+    for m in re.finditer(rf"(?<![\w’'-])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:[ \t]+(?:of|for|on|&)[ \t]+|[ \t]+))*(?:{ORG_WORDS}))(?![\w’'-])", text):
         name = m.group(1)
         name = re.sub(r"^(?:The|A|An|In|At|On|By|And|But|For|With|From|After)\s+", "", name)
         if len(name.split()) == 1 and name not in ("Government", "Parliament", "NHS", "NSPCC", "Treasury", "Cabinet"):
             continue
         add(name, m.start() + m.group(1).rfind(name))
+    # "Association of Wraparound Providers", "Department for Education"
+    for m in re.finditer(rf"\b(?:Association|Department|Ministry|Office|Institute|Society|Federation|Union|Board|Commission|"
+                         rf"Bank|Church|University|College|Court|Council|House|League|Royal\s+College)\s+(?:of|for)\s+(?:the\s+)?"
+                         rf"{NAME_TOKEN}(?:[ \t]+(?:and[ \t]+)?{NAME_TOKEN}){{0,4}}", text):
+        add(m.group(0), m.start())
     for m in re.finditer(r"\bOperation\s+[A-Z][a-z]+\b", text):
         add(m.group(0), m.start())
     for m in re.finditer(rf"\b((?:{NAME_TOKEN}\s+){{0,3}}{NAME_TOKEN})\s+campaign\b", text):

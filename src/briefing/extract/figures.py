@@ -47,6 +47,8 @@ new more other further extra additional young old local different separate key m
 junior former current existing specialist full-time part-time vulnerable total known suspected alleged named
 british such same various several many few last first next previous recent
 """.split())
+# a range joins two numbers with "to"/"and" or a dash; a dash only between digits, so "twenty-one" stays one number
+RANGE_SEP = r"(?:\s*[-–]\s*(?=\d)|\s+(?:to|and)\s+)"
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 
@@ -104,6 +106,9 @@ def _unit_words(text: str, pos: int) -> tuple[str, int]:
     """
     words = []
     end = pos
+    m_of = re.match(r"\s+of\s+(?:the|these|those|its|their|our|his|her)\s+(?=[a-z])", text[pos:pos + 40])
+    if m_of:
+        pos = end = pos + m_of.end() - 1
     for m in re.finditer(r"\s+([A-Za-z][\w'’-]*)", text[pos:pos + 80]):
         if m.start() != (end - pos):
             break
@@ -157,7 +162,12 @@ def extract_figures(text: str) -> list[Figure]:
             noun = noun if noun.split()[0] not in STOP_WORDS else ""
             if not noun:
                 continue
-        add(Figure("money" if cur else "count", m.start(), m.end(), unit=cur or noun, vague=True))
+        if not cur:
+            noun = noun.split()[0]
+            end = m.start("noun") + len(noun)
+        else:
+            end = m.end()
+        add(Figure("money" if cur else "count", m.start(), end, unit=cur or noun, vague=True))
     # 2. money ranges, then single amounts (symbol first, or number then currency word)
     num = rf"(?P<n>{DIGITS}|{NUMBER_WORDS})"
     num2 = rf"(?P<n2>{DIGITS})"
@@ -203,12 +213,16 @@ def extract_figures(text: str) -> list[Figure]:
             add(Figure("period", m.start(), m.end(), int(m.group("y1")), int(m.group("y2")), "years"))
     # 4. percentages (and ranges of them)
     pct = r"\s?(?P<p>%|per\s?cent\b|percent\b|percentage\s+points?\b|pc\b)"
-    for m in re.finditer(rf"(?:{QUAL})?(?:between\s+)?{_B}(?P<n>{NUMBER})\s?(?:%|per\s?cent)?\s*(?:-|–|to|and)\s*(?P<n2>{NUMBER}){pct}",
+    for m in re.finditer(rf"(?:{QUAL})?(?:between\s+)?{_B}(?P<n>{NUMBER})\s?(?:%|per\s?cent)?{RANGE_SEP}(?P<n2>{NUMBER}){pct}",
                          text, flags):
         if re.search(r"\band\b", m.group(0)) and "between" not in m.group(0).lower():
             continue
         add(Figure("percentage", m.start(), m.end(), parse_number(m.group("n")), parse_number(m.group("n2")),
                    "percentage points" if "point" in m.group("p").lower() else "%", _qual(m)))
+    for m in re.finditer(rf"(?:{QUAL})?{_B}\b(?P<n>{NUMBER})\s+in\s+(?P<n2>{NUMBER})\b(?!\s+(?:{MONTHS})\b)", text, flags):
+        a, b = parse_number(m.group("n")), parse_number(m.group("n2"))
+        if 0 < a < b and not _is_year(m.group("n2")):
+            add(Figure("percentage", m.start(), m.end(), a / b * 100, None, "%", _qual(m), extra={"ratio": True}))
     for m in re.finditer(rf"(?:{QUAL})?{_B}(?P<n>{NUMBER}){pct}", text, flags):
         add(Figure("percentage", m.start(), m.end(), parse_number(m.group("n")), None,
                    "percentage points" if "point" in m.group("p").lower() else "%", _qual(m)))
@@ -223,7 +237,7 @@ def extract_figures(text: str) -> list[Figure]:
         if 0 < v < 120 and re.search(r"\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+$", before):
             add(Figure("count", m.start("n"), m.end("n"), v, None, "age_years"))
     # 6. durations: ranges, "18-week", "95 years", "a decade", "A YEAR"
-    for m in re.finditer(rf"(?:{QUAL})?(?P<between>between\s+)?{_B}(?P<n>{NUMBER})\s*(?:-|–|to|and)\s*(?P<n2>{NUMBER})\s+{TIME_UNIT_RE}\b",
+    for m in re.finditer(rf"(?:{QUAL})?(?P<between>between\s+)?{_B}(?P<n>{NUMBER}){RANGE_SEP}(?P<n2>{NUMBER})\s+{TIME_UNIT_RE}\b",
                          text, flags):
         if re.search(r"\band\b", m.group(0), flags) and not m.group("between"):
             continue
@@ -256,7 +270,7 @@ def extract_figures(text: str) -> list[Figure]:
         else:
             unit, end = w + "s", m.end()
         add(Figure("count", m.start(), max(end, m.end()), parse_number(m.group("n")), None, unit))
-    for m in re.finditer(rf"(?:{QUAL})?(?P<between>between\s+)?{_B}(?P<n>{NUMBER})\s*(?:-|–|to|and)\s*(?P<n2>{NUMBER})\b(?![.,]?\d)",
+    for m in re.finditer(rf"(?:{QUAL})?(?P<between>between\s+)?{_B}(?P<n>{NUMBER}){RANGE_SEP}(?P<n2>{NUMBER})\b(?![.,]?\d)",
                          text, flags):
         if re.search(r"\band\b", m.group(0), flags) and not m.group("between"):
             continue

@@ -138,8 +138,6 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         # after: "”, judge Jonathan Seely said." / "”, said Mr Smith." / "” he added."
         ma = re.match(rf"\s*[,.!?]?\s*(?:(?P<verb1>{SPEECH_VERBS})\s+(?P<who1>[^.!?;“\"]{{1,120}}?)|(?P<who2>[^.!?;“\"]{{1,120}}?)\s+(?:{SPEECH_VERBS}))"
                       r"\s*(?:[.,;:!?]|$)", after)
-        if ma and ma.group("who1") and q.end + close_len < len(text) and text[q.end:q.end + close_len + 2].strip(" ,.")[:1] not in ("", None) and False:
-            pass
         if ma:
             who = ma.group("who1") or ma.group("who2")
             speaker, role, how = _speaker_from(who, people, q, text)
@@ -148,57 +146,76 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
             if mb:
                 speaker, role, how = _speaker_from(mb.group("who"), people, q, text)
                 how = how or "before"
-        if not speaker and prev is not None and prev.speaker and para_of(prev.end) in (pi - 1, pi) and not before.strip():
+        if not speaker and prev is not None and prev.speaker and _continues(text, prev, q, para_of, pi, before):
             speaker, role, how = prev.speaker, prev.role, "continuation"
-        # a quote inside a sentence with text before it on the same line is a partial quote
+        # a quote inside a sentence, with words before it that do not introduce speech, is a partial quote
         stripped = before.rstrip()
-        sentence_start = not stripped or stripped.endswith((":", ".", "!", "?", ",")) and re.search(rf"(?:{SPEECH_VERBS})\s*[:,]?$", stripped) is not None or not stripped
         words_before = stripped.split("\n")[-1]
-        is_partial = bool(words_before) and not re.search(rf"(?:{SPEECH_VERBS})(?:\s+\w+)?\s*[:,]?$", words_before) and not words_before.endswith(":")
+        is_partial = (bool(words_before) and how != "continuation"
+                      and not re.search(rf"(?:{SPEECH_VERBS})(?:\s+\w+)?\s*[:,]?$", words_before)
+                      and not words_before.endswith((":", ".", "!", "?", "—", "–")))
         if is_partial:
             q.kind = "partial"
             if not speaker:
                 # the sentence's subject: the first person named in the sentence, or a pronoun
-                speaker, role, how = _subject_of(words_before, people, q, text)
+                sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“‘\"])", words_before)[-1]
+                speaker, role, how = _subject_of(sentence, people, q, text)
         else:
             q.kind = "direct"
         q.speaker, q.role, q.attribution = speaker, role, how
+        if q.kind == "partial" and not speaker and len(text[q.start:q.end].split()) <= 3:
+            q.kind = "scare"  # a word or two in quotation marks, no speaker: dropped below
         if q.speaker:
             prev = q
         elif q.kind == "direct":
             prev = None
-    _ = sentence_start  # kept for readability of the rule above
+    quotes[:] = [q for q in quotes if q.kind != "scare"]
 
 
 def _speaker_from(who: str, people, q: Quote, text: str) -> tuple[str, str, str]:
-    from .entities import resolve_name, split_role_name
+    from .entities import _appositive, resolve_name, split_role_name
 
-    who = who.strip().strip(",")
-    # drop a leading clause ("After the hearing, X")
-    if "," in who:
-        parts = [w.strip() for w in who.split(",")]
-        # "said Dr Lena Brandt, a spokeswoman for the agency" -> name first, role after
-        if re.match(rf"^(?:[A-Z][a-z]+\.?\s+)*{NAME_TOKEN}", parts[0]) and len(parts) > 1 and re.match(r"(?:a|an|the)\s", parts[1]):
-            name = resolve_name(parts[0], people, q.start)
-            if name:
-                return name, re.sub(r"^(?:a|an|the)\s+", "", parts[1]), "after"
-        who = parts[-1]
-    low = who.lower()
-    if low in PRONOUNS:
-        person = _last_person_before(people, q.start)
-        return (person.name, person.role, "pronoun") if person else ("", "", "")
-    role, name = split_role_name(who)
-    if not name:
-        # "a spokesman for the council said" / "the judge said": a role, no name
-        if re.match(r"^(?:a|an|the)\s+\w+", who) and len(who) < 80:
-            person = _person_by_role(people, who)
-            if person:
-                return person.name, person.role, "role"
-            return "", re.sub(r"^(?:a|an|the)\s+", "", who), "role only"
-        return "", "", ""
-    full = resolve_name(name, people, q.start) or name
-    person = next((p for p in people if p.name == full), None)
-    return full, role or (person.role if person else ""), ""
+    parts = [w.strip() for w in who.strip().strip(",").split(",") if w.strip()]
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
+        if part.lower() in PRONOUNS:
+            person = _last_person_before(people, q.start)
+            return (person.name, person.role, "pronoun") if person else ("", "", "")
+        if re.match(r"(?:from|of|at|in|on|for|with|who|whose|which|aged)\b", part):
+            continue  # "from Wellby", "who chairs ...": a detail about the speaker, not the speaker
+        role, name = split_role_name(part)
+        if not name:
+            continue
+        full = resolve_name(name, people, q.start)
+        if not full:
+            if len(name.split()) < 2:
+                continue
+            full = name
+        person = next((p for p in people if p.name == full), None)
+        if i + 1 < len(parts):
+            app = _appositive(", " + ", ".join(parts[i + 1:]) + ",")
+            if app and app.get("role") and (not role or role in ("Cllr", "Councillor", "Dr", "Professor")):
+                role = app["role"]
+        return full, role or (person.role if person else ""), ""
+    last = parts[-1] if parts else ""
+    # "a spokesman for the council said" / "the judge said": a role, no name
+    if re.match(r"^(?:a|an|the)\s+\w+", last, re.IGNORECASE) and len(last) < 80:
+        person = _person_by_role(people, last)
+        if person:
+            return person.name, person.role, "role"
+        return "", re.sub(r"^(?:a|an|the)\s+", "", last), "role only"
+    return "", "", ""
+
+
+def _continues(text: str, prev: Quote, q: Quote, para_of, pi: int, before: str) -> bool:
+    """A quote straight after one with a speaker: next paragraph, or after the attribution in the same one."""
+    if para_of(prev.end) == pi - 1 and not before.strip():
+        return True
+    if para_of(prev.end) == pi:
+        between = text[prev.end + len(PAIRS.get(prev.open_mark, prev.open_mark)):q.start - len(q.open_mark)]
+        return len(between) < 200 and bool(re.fullmatch(
+            rf"[\s,.;:!?—–-]*(?:[^“”\"]{{0,70}}\b(?:{SPEECH_VERBS})\b[^“”\"]{{0,120}})?[\s.,;:!?—–-]*", between))
+    return False
 
 
 def _subject_of(words_before: str, people, q: Quote, text: str) -> tuple[str, str, str]:
