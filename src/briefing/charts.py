@@ -84,7 +84,7 @@ def funding_chart(table, label: str, currency: str, deflator_name: str, base_yea
         svg = _svg(fig)
     pts = "; ".join(f"{r.financial_year}: {money(r.nominal, currency)} cash, {money(r.real, currency, 1)} in {base_year} prices"
                     for r in table.itertuples())
-    return Chart(svg, f"Bar chart of {label.lower()} by financial year. {pts}.",
+    return Chart(svg, f"Bar chart: {label}, by financial year, cash and real terms. {pts}.",
                  f"{label}, cash and in real terms at {base_year} prices ({deflator_name}).", source)
 
 

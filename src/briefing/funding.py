@@ -39,33 +39,37 @@ def _fy_of_period(row) -> str | None:
 def link_periods(figures: pd.DataFrame) -> pd.DataFrame:
     """Pair each money figure with the financial year its sentence gives it.
 
-    The period taken is the nearest one after the amount in the same sentence, unless another
-    amount comes first ("£24m in 2006/7 to £48m in 2013/14"); otherwise the nearest before it.
+    Within a sentence, amount-period pairs are matched closest first (ties go to the period after the
+    amount, as in "£24m in 2006/7"); a pair may not have another amount between them, and each period
+    and each amount is used once. "from £24m in 2006/7 to £48m in 2013/14" gives two pairs.
     """
     money = money_rows(figures)
     periods = figures[figures["kind"] == "period"]
+    chosen: dict[str, pd.Series] = {}
+    for (ctx, para), grp in money.groupby(["context", "paragraph"], sort=False):
+        same = periods[(periods["context"] == ctx) & (periods["paragraph"] == para)]
+        cands = []
+        for _, m in grp.iterrows():
+            for _, p in same.iterrows():
+                after = p["start"] >= m["end"]
+                lo, hi = (m["end"], p["start"]) if after else (p["end"], m["start"])
+                if ((grp["start"] >= lo) & (grp["start"] < hi)).any():
+                    continue
+                cands.append((hi - lo, 0 if after else 1, m["figure_id"], p["figure_id"], p))
+        used_p: set[str] = set()
+        for _, _, mid, pid, p in sorted(cands, key=lambda c: (c[0], c[1], c[2], c[3])):
+            if mid in chosen or pid in used_p:
+                continue
+            chosen[mid] = p
+            used_p.add(pid)
     rows = []
     for _, m in money.iterrows():
-        same = periods[periods["context"] == m["context"]]
-        same = same[same["paragraph"] == m["paragraph"]]
-        others = money[(money["context"] == m["context"]) & (money["paragraph"] == m["paragraph"])]
-        chosen = None
-        after = same[same["start"] >= m["end"]].sort_values("start")
-        if not after.empty:
-            p = after.iloc[0]
-            if not ((others["start"] > m["end"]) & (others["start"] < p["start"])).any():
-                chosen = p
-        if chosen is None:
-            before = same[same["end"] <= m["start"]].sort_values("start")
-            if not before.empty:
-                p = before.iloc[-1]
-                if not ((others["start"] > p["end"]) & (others["start"] < m["start"])).any():
-                    chosen = p
-        fy = _fy_of_period(chosen) if chosen is not None else None
+        p = chosen.get(m["figure_id"])
+        fy = _fy_of_period(p) if p is not None else None
         rows.append({
             "figure_id": m["figure_id"], "text": m["text"], "nominal": float(m["value"]), "unit": m["unit"],
-            "start": int(m["start"]), "end": int(m["end"]), "period_id": chosen["figure_id"] if chosen is not None else "",
-            "period_text": chosen["text"] if chosen is not None else "", "financial_year": fy or "",
+            "start": int(m["start"]), "end": int(m["end"]), "period_id": p["figure_id"] if p is not None else "",
+            "period_text": p["text"] if p is not None else "", "financial_year": fy or "",
             "context": m["context"], "paragraph": int(m["paragraph"]),
         })
     return pd.DataFrame(rows, columns=["figure_id", "text", "nominal", "unit", "start", "end", "period_id",

@@ -62,6 +62,12 @@ def resolve_params(article: Path, overrides: dict[str, str]) -> dict:
     for key in ("case", "comparators"):
         if params[key] and not Path(params[key]).is_file():
             raise InputError(f"{key}: file {params[key]} not found")
+    from .sentencing import load_case, load_comparators
+
+    if params["case"]:
+        load_case(params["case"])  # a malformed case file stops the run here, naming the field
+    if params["comparators"]:
+        load_comparators(params["comparators"])
     # deflator and base year are checked against the reference data now, before any kernel starts
     from .deflators import check_base_year, load_deflator
 

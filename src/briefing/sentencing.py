@@ -131,7 +131,11 @@ def explain_total(case: Case, table: pd.DataFrame) -> str:
     parts = "+".join(f"{y:g}" for y in t["terms"])
     life = t["life"]
     det = t["determinate"]
-    text = (f"The {t['custody_years']:g} years is a sum of {t['defendants']} sentences ({parts}). ")
+    text = f"Counted sentence by sentence, the {_n(t['defendants'])} terms add up to {t['custody_years']:g} years ({parts}). "
+    reported = case.info.get("reported_total_years", {}).get("value")
+    if reported is not None and float(reported) != t["custody_years"]:
+        text += (f"The total reported at the time, {float(reported):g} years, does not match this sum "
+                 f"({t['custody_years']:g}). ")
     if life:
         text += (f"{_n(life).capitalize()} of the {_n(t['defendants'])} people sentenced received life sentences; for them the figure counted is "
                  f"the minimum term, the time they must serve before the Parole Board can consider release. "
@@ -141,7 +145,8 @@ def explain_total(case: Case, table: pd.DataFrame) -> str:
     uncertain = table[~table["certain"]]
     if len(uncertain):
         share = f"All {_n(len(uncertain))}" if len(uncertain) == len(table) else _n(len(uncertain)).capitalize()
-        text += (f"{share} of the terms counted rest on one secondary source or on wide reporting rather than on "
+        verb = "rests" if len(uncertain) == 1 else "rest"
+        text += (f"{share} of the terms counted {verb} on one secondary source or on wide reporting rather than on "
                  f"the court record (confidence below 'high'; marked in the chart).")
     return text.strip()
 
@@ -239,8 +244,9 @@ def check_claims(figures: pd.DataFrame, case: Case | None, table: pd.DataFrame |
     for _, f in figures.iterrows():
         if f["vague"] or pd.isna(f["value"]) or f["in_quote"]:
             continue
-        if f["kind"] == "duration" and re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)):
-            continue  # "a year after ...": a point in time, not a length
+        if f["kind"] == "duration" and re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)) \
+                and not re.search(r"\b(?:for|of|to|total)\s+(?:\w+\s+)?$", _before(f)):
+            continue  # "A year after the trial ...": a point in time, not a length
         window, at = _window(f["context"], f["text"])
         for k, fact in enumerate(facts):
             if f["kind"] != fact["kind"] or not re.search(fact["units"], f["unit"]):
@@ -270,6 +276,11 @@ def check_claims(figures: pd.DataFrame, case: Case | None, table: pd.DataFrame |
                      "tolerance": fact["tol_text"] if verdict == "consistent within tolerance" else ""})
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _before(f) -> str:
+    i = f["context"].find(f["text"])
+    return f["context"][:i] if i >= 0 else ""
 
 
 def _after(f) -> str:

@@ -1,0 +1,36 @@
+"""pyproject.toml and environment.yml list the same dependencies with the same version ranges."""
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+
+def _norm(spec: str) -> tuple[str, str]:
+    m = re.match(r"([A-Za-z0-9_.-]+)\s*(.*)", spec.strip())
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def test_pyproject_and_environment_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip_deps = dict(_norm(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda_deps = dict(_norm(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    assert conda_deps == pip_deps
+
+
+def test_lock_file_pins_every_dependency():
+    lock = (ROOT / "requirements" / "lock-py311.txt").read_text().lower()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for dep in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        name = _norm(dep)[0]
+        assert re.search(rf"^{re.escape(name)}==", lock, re.M), name
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in ci and "make test" in readme and "make report" in readme
