@@ -119,32 +119,40 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
 
 
 def comparators_chart(df, highlight: str, source: str) -> Chart:
+    """Years of custody per person convicted, one bar per case; bounds and partial totals drawn open."""
+    d = df[df["total_years"].notna()].copy()
+    d = d.sort_values("years_per_convicted")
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6))
-        d = df[df["total_years"].notna()]
-        exact = d[d["exact"]]
-        bound = d[~d["exact"]]
-        ax.scatter(exact["convicted"], exact["total_years"], s=46, color=BLUE, label="Total reported exactly", zorder=3)
-        ax.scatter(bound["convicted"], bound["total_years"], s=46, facecolors="white", edgecolors=BLUE, linewidths=1.5,
-                   label="Lower bound or partial total", zorder=3)
-        hi = d[d["case"] == highlight]
-        if not hi.empty:
-            ax.scatter(hi["convicted"], hi["total_years"], s=120, color=VERMILION, zorder=4, label=highlight)
-        for r in d.itertuples():
-            ax.annotate(r.case, (r.convicted, r.total_years), fontsize=9, xytext=(5, -3), textcoords="offset points",
-                        color=VERMILION if r.case == highlight else "#333333")
-        ax.set_xlabel("People convicted")
-        ax.set_ylabel("Total years of custody reported")
-        ax.set_xlim(0, d["convicted"].max() * 1.25)
-        ax.set_ylim(0, d["total_years"].max() * 1.12)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * len(d) + 1.2))
+        for y, r in enumerate(d.itertuples()):
+            colour = VERMILION if r.case == highlight else BLUE
+            if r.exact:
+                ax.barh(y, r.years_per_convicted, color=colour, height=0.62)
+            else:
+                ax.barh(y, r.years_per_convicted, facecolor="white", edgecolor=colour, hatch="////", linewidth=1.2,
+                        height=0.62)
+            label = f"{r.years_per_convicted:.1f}" + ("" if r.exact else " (at least)")
+            ax.annotate(label, (r.years_per_convicted, y), va="center", fontsize=9, xytext=(3, 0), textcoords="offset points")
+        ax.set_yticks(range(len(d)), [f"{c} ({n})" for c, n in zip(d["case"], d["convicted"])])
+        for tick, case in zip(ax.get_yticklabels(), d["case"]):
+            if case == highlight:
+                tick.set_color(VERMILION)
+                tick.set_fontweight("bold")
         ax.grid(axis="x")
-        ax.legend(frameon=False, loc="upper left")
-        ax.set_title("UK group prosecutions: convicted against total years", loc="left", fontweight="bold")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(0, d["years_per_convicted"].max() * 1.3)
+        ax.set_xlabel("Years of custody per person convicted (people convicted in brackets)")
+        handles = [Patch(color=BLUE, label="Total reported exactly"),
+                   Patch(facecolor="white", edgecolor=BLUE, hatch="////", label="Bound or partial total")]
+        if highlight:
+            handles.insert(0, Patch(color=VERMILION, label=highlight))
+        ax.legend(handles=handles, frameon=False, loc="lower right")
+        ax.set_title("UK group prosecutions: years per person convicted", loc="left", fontweight="bold")
         svg = _svg(fig)
-    desc = "; ".join(f"{r.case}: {r.convicted} convicted, {r.total_years:g} years" + ("" if r.exact else " (bound)")
-                     for r in d.itertuples())
+    desc = "; ".join(f"{r.case}: {r.convicted} convicted, {r.total_years:g} years, {r.years_per_convicted:.1f} per person"
+                     + ("" if r.exact else " (bound or partial total)") for r in d.itertuples())
     missing = df[df["total_years"].isna()]["case"].tolist()
-    extra = f" Not plotted (no total reported): {', '.join(missing)}." if missing else ""
-    return Chart(svg, f"Scatter chart of convicted against total years. {desc}.{extra}",
-                 "Convicted against total years of custody in UK group child-sexual-exploitation prosecutions; "
-                 "open circles are lower bounds or partial totals." + extra, source)
+    extra = f" Not shown (no total reported): {', '.join(missing)}." if missing else ""
+    return Chart(svg, f"Horizontal bar chart of years of custody per person convicted. {desc}.{extra}",
+                 "Years of custody per person convicted in UK group child-sexual-exploitation prosecutions; "
+                 "hatched bars are lower bounds or partial totals." + extra, source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import platform
+import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -40,16 +41,25 @@ class Notes:
         self.items.append((nid, start, end))
         return f'<a class="note" href="#{nid}" aria-label="source note {len(self.items)}">[{len(self.items)}]</a>'
 
-    def sentence_of(self, start: int, end: int) -> str:
-        lo = max(self.text.rfind("\n", 0, start) + 1, 0)
+    def sentence_of(self, start: int, end: int) -> tuple[str, int, int]:
+        """The sentence around [start, end): (sentence, offset of the span in it, end offset in it)."""
+        lo = self.text.rfind("\n", 0, start) + 1
         hi = self.text.find("\n", end)
-        para = self.text[lo: hi if hi >= 0 else len(self.text)]
-        # narrow to the sentence
+        hi = len(self.text) if hi < 0 else hi
+        para = self.text[lo:hi]
+        mark = re.match(r"\s*(?:[•●▪◦·‣*]|-|–)\s+", para)
+        cut = mark.end() if mark else 0
         rel_s, rel_e = start - lo, end - lo
-        s = max(para.rfind(". ", 0, rel_s) + 2 if para.rfind(". ", 0, rel_s) >= 0 else 0, 0)
-        nxt = para.find(". ", rel_e)
-        en = nxt + 1 if nxt >= 0 else len(para)
-        return para[s:en].strip(), start, end
+        s = cut
+        for m in re.finditer(r"[.!?][”\"’']?\s+(?=[“\"‘A-Z])", para):
+            if m.end() <= rel_s:
+                s = max(s, m.end())
+        e = len(para)
+        for m in re.finditer(r"[.!?][”\"’']?(?=\s+[“\"‘A-Z])", para):
+            if m.end() >= rel_e:
+                e = m.end()
+                break
+        return para[s:e].strip(), rel_s - s, rel_e - s
 
 
 @dataclass
@@ -272,7 +282,7 @@ def funding_section(b: Briefing) -> str:
             ["Change", e(money(g["nominal_change"], g["currency"], 2)), e(money(g["real_change"], g["currency"], 2))],
             ["Ratio", e(f"{g['nominal_ratio']:.2f}×"), e(f"{g['real_ratio']:.2f}×")],
             ["Change, %", e(pct(g["nominal_pct"])), e(pct(g["real_pct"]))],
-            [f"Growth a year over {g['years']} years", e(pct(g["nominal_cagr_pct"])), e(pct(g["real_cagr_pct"]))],
+            [f"Growth a year over {int(g['years'])} years", e(pct(g["nominal_cagr_pct"])), e(pct(g["real_cagr_pct"]))],
         ], "growth")
     if not f["per_unit"].empty:
         rows = [[cited(b, u["figure_id"]), cited(b, u["count_id"]), e(f"{money(u['per_unit'], u['currency'])} a {u['per']}"),
@@ -383,8 +393,9 @@ def notes_section(b: Briefing) -> str:
         return ""
     items = []
     for nid, s, en in b.notes.items:
-        sent, _, _ = b.notes.sentence_of(s, en)
-        items.append(f'<li id="{e(nid)}">“{e(sent)}” <span class="offsets">(article characters {s}–{en})</span></li>')
+        sent, a, z = b.notes.sentence_of(s, en)
+        quoted = f"{e(sent[:a])}<mark>{e(sent[a:z])}</mark>{e(sent[z:])}" if 0 <= a < z <= len(sent) else e(sent)
+        items.append(f'<li id="{e(nid)}">“{quoted}” <span class="offsets">(article characters {s}–{en})</span></li>')
     return section("notes", "Notes: where each figure comes from", f'<ol class="notes">{"".join(items)}</ol>')
 
 
