@@ -133,3 +133,34 @@ def test_failed_run_keeps_the_last_good_briefing(tmp_path, monkeypatch):
     assert good.pdf.read_bytes() == before
     failed = list((good.out_dir / "failed").iterdir())
     assert len(failed) == 1 and (failed[0] / "03-sentencing.ipynb").exists()
+
+
+def test_second_concurrent_render_exits_75(tmp_path):
+    import subprocess
+    import sys
+
+    from briefing.render import SlugLock
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with SlugLock(reports, SEED.stem):
+        r = subprocess.run([sys.executable, "-m", "briefing.cli", "render", "--out", str(reports), "--wait", "0.5"],
+                           capture_output=True, text=True)
+    assert r.returncode == 75, r.stderr
+    assert "being rendered" in r.stderr and "Traceback" not in r.stderr
+    assert not (reports / SEED.stem).exists()
+
+
+def test_lock_of_a_killed_process_is_released(tmp_path):
+    import subprocess
+    import sys
+
+    from briefing.render import SlugLock
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    code = f"from briefing.render import SlugLock; from pathlib import Path; import os; l = SlugLock(Path({str(reports)!r}), 'x'); l.__enter__(); os.kill(os.getpid(), 9)"
+    subprocess.run([sys.executable, "-c", code])
+    assert (reports / ".x.lock").exists()
+    with SlugLock(reports, "x", wait=0):
+        pass

@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="set a parameter (see 'briefing params'); repeatable")
     r.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="time limit per notebook cell (default 600)")
+    r.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="if another render of the same article is running, wait this long for it (default 0), then exit 75")
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     x = sub.add_parser("extract", help="structure an article into tables (figures, quotes, people, ...)",
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "render":
             from .render import render
 
-            render(args.article, args.out, dict(args.parameter), quiet=args.quiet, timeout=args.timeout)
+            render(args.article, args.out, dict(args.parameter), quiet=args.quiet, timeout=args.timeout, wait=args.wait)
         elif args.command == "extract":
             from .extract import extract_article, write_tables
 

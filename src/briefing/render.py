@@ -19,7 +19,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import InputError, StageError
+from .errors import BriefingError, InputError, StageError
+
+
+class LockedError(BriefingError):
+    exit_code = 75
+
+
+class SlugLock:
+    """An exclusive lock per slug (``reports/.<slug>.lock``), held with flock so a killed process releases it."""
+
+    def __init__(self, reports: Path, slug: str, wait: float = 0.0):
+        self.path = reports / f".{slug}.lock"
+        self.wait = wait
+        self.fh = None
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "a+")
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self.fh.seek(0)
+                    holder = self.fh.read().strip() or "another process"
+                    self.fh.close()
+                    raise LockedError(f"{self.path.name[1:-5]} is being rendered by {holder}; "
+                                      f"waited {self.wait:g}s (use --wait SECONDS to wait longer)") from None
+                time.sleep(0.2)
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"pid {os.getpid()}")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
 from .meta import load_meta, sidecar_for
 
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
@@ -48,6 +90,31 @@ class RenderResult:
 def _log(msg: str, quiet: bool) -> None:
     if not quiet:
         print(msg, file=sys.stderr, flush=True)
+
+
+class _KernelOutputToLog:
+    """Send what kernels write to the process's stderr (fd 2) into the run's log, not the user's terminal."""
+
+    def __init__(self, log: Path):
+        self.log = log
+
+    def __enter__(self):
+        sys.stderr.flush()
+        self.saved = os.dup(2)
+        self.fh = open(self.log, "ab")
+        os.dup2(self.fh.fileno(), 2)
+        self.console = os.fdopen(os.dup(self.saved), "w")
+        self._old = sys.stderr
+        sys.stderr = self.console  # our own progress lines still reach the terminal
+        return self
+
+    def __exit__(self, *exc):
+        sys.stderr.flush()
+        sys.stderr = self._old
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+        self.console.close()
+        self.fh.close()
 
 
 def resolve_params(article: Path, overrides: dict[str, str]) -> dict:
@@ -81,7 +148,9 @@ def _sha256(path: Path) -> str:
 
 
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
-           quiet: bool = False, timeout: int = 600, processed_root: str | Path | None = None) -> RenderResult:
+           quiet: bool = False, timeout: int = 600, processed_root: str | Path | None = None,
+           wait: float = 0.0) -> RenderResult:
+    """Render one article; raises InputError (bad input), StageError (a stage failed) or LockedError."""
     article = Path(article or paths.SEED_ARTICLE).resolve()
     from .text import read_article
 
@@ -90,9 +159,15 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     meta = load_meta(None, article_path=article)
     slug = meta.slug or article.stem
     reports = Path(out or paths.REPORTS_DIR).resolve()
+    reports.mkdir(parents=True, exist_ok=True)
+    with SlugLock(reports, slug, wait):
+        return _render(article, params, meta, slug, reports, quiet, timeout, processed_root)
+
+
+def _render(article: Path, params: dict, meta, slug: str, reports: Path, quiet: bool, timeout: int,
+            processed_root) -> RenderResult:
     out_dir = reports / slug
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    reports.mkdir(parents=True, exist_ok=True)
     staging = reports / f".staging-{slug}-{run_id}"
     staging.mkdir()
     processed = Path(processed_root or paths.PROCESSED_DIR).resolve() / slug
@@ -113,9 +188,10 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
             t0 = time.time()
             _log(f"[{len(stages) + 1}/6] executing {name}", quiet)
             try:
-                pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=p,
-                                    kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False,
-                                    log_output=False, execution_timeout=timeout)
+                with _KernelOutputToLog(staging / "kernels.log"):
+                    pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=p,
+                                        kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False,
+                                        log_output=False, execution_timeout=timeout)
             except PapermillExecutionError as exc:
                 raise StageError(f"{name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
             except Exception as exc:  # kernel died, timeout, ...
