@@ -58,7 +58,11 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
     people = find_people(text)
     quotes = find_quote_spans(text, paras)
     attribute(text, paras, quotes, people)
-    quote_spans = [(q.start, q.end) for q in quotes]
+    quote_starts = [q.start for q in quotes]
+
+    def in_quote(pos: int) -> bool:
+        i = bisect.bisect_right(quote_starts, pos) - 1
+        return i >= 0 and quotes[i].start <= pos < quotes[i].end
     figures = extract_figures(text)
     published = meta.published if meta else None
     period_spans = [(f.start, f.end) for f in figures if f.kind in ("period", "money")]
@@ -68,7 +72,7 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
         "figure_id": f"F{i + 1:03d}", "kind": f.kind, "text": text[f.start:f.end],
         "value": f.value, "value_max": f.value_max, "unit": f.unit, "qualifier": f.qualifier, "vague": f.vague,
         "start": f.start, "end": f.end, "paragraph": para_of(f.start),
-        "in_quote": any(a <= f.start < b for a, b in quote_spans), "context": context(f.start),
+        "in_quote": in_quote(f.start), "context": context(f.start),
     } for i, f in enumerate(figures)]
     quote_rows = [{
         "quote_id": f"Q{i + 1:03d}", "speaker": q.speaker, "role": q.role, "text": text[q.start:q.end],

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .spans import Spans
+
 MONTH_NAMES = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTH_NAMES.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTH_NAMES["sept"] = 9
@@ -35,13 +37,13 @@ def _iso(y: int, m: int | None = None, d: int | None = None) -> str:
 
 
 def find_dates(text: str, published: dt.date | None, exclude: list[tuple[int, int]] = ()) -> list[DateMention]:
-    taken: list[tuple[int, int]] = list(exclude)
+    taken = Spans(exclude)
     out: list[DateMention] = []
 
     def add(s: int, e: int, date: str, precision: str, relative: bool) -> None:
-        if any(not (e <= a or s >= b) for a, b in taken):
+        if not taken.free(s, e):
             return
-        taken.append((s, e))
+        taken.take(s, e)
         out.append(DateMention(s, e, date, precision, relative))
 
     f = re.IGNORECASE

@@ -8,6 +8,7 @@ word ("Police", "Council", "Service") is an organisation, never a person.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -140,7 +141,7 @@ def _is_org(run: str) -> bool:
 
 def find_people(text: str) -> list[Person]:
     people: dict[str, Person] = {}
-    run_re = re.compile(rf"(?<![\w’'-])((?:(?:[A-Z]\.|{NAME_TOKEN})[ \t]+){{0,4}}{NAME_TOKEN})(?![\w’'-])")
+    run_re = re.compile(rf"(?<![\w’'-])(?=[A-Z])((?:(?:[A-Z]\.|{NAME_TOKEN})[ \t]+){{0,4}}{NAME_TOKEN})(?![\w’'-])")
     for m in run_re.finditer(text):
         run = m.group(1)
         if _is_org(run):
@@ -179,18 +180,39 @@ def find_people(text: str) -> list[Person]:
         p.positions.append(name_start)
         p.spans.append((name_start, name_start + len(name)))
     # later mentions: the full name again, "Ms Simons", or the surname alone
+    full_spans = sorted((a, b, id(o)) for o in people.values() for a, b in o.spans)
+    full_starts = [a for a, _, _ in full_spans]
+
+    def inside_other(pos: int, owner) -> bool:
+        i = bisect.bisect_right(full_starts, pos) - 1
+        while i >= 0 and full_spans[i][0] > pos - 200:
+            a, b, oid = full_spans[i]
+            if a <= pos < b and oid != id(owner):
+                return True
+            i -= 1
+        return False
+
+    by_surname: dict[str, list[Person]] = {}
     for p in people.values():
-        seen = set(p.positions)
-        for m in re.finditer(rf"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Professor|Prof|Cllr|Judge)\.?\s+)?{re.escape(p.surname)}(?![\w’'-])", text):
-            pos = m.start() + m.group(0).rfind(p.surname)
-            full_start = pos - len(p.name) + len(p.surname)
-            if full_start in seen or pos in seen:
-                continue
-            # the surname inside another person's full name is not a mention of this one
-            if any(o is not p and any(a <= pos < b for a, b in o.spans) for o in people.values()):
-                continue
-            p.positions.append(m.start())
-            seen.add(m.start())
+        by_surname.setdefault(p.surname, []).append(p)
+    seen = {id(p): set(p.positions) for p in people.values()}
+    if by_surname:
+        # one pass over the text for all surnames (not one per person)
+        alts = "|".join(re.escape(n) for n in sorted(by_surname, key=len, reverse=True))
+        mention_re = re.compile(rf"(?<![\w’'-])(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Professor|Prof|Cllr|Judge)\.?\s+)?"
+                                rf"(?P<s>{alts})(?![\w’'-])")
+        for m in mention_re.finditer(text):
+            pos = m.start("s")
+            for p in by_surname[m.group("s")]:
+                full_start = pos - len(p.name) + len(p.surname)
+                if full_start in seen[id(p)] or pos in seen[id(p)]:
+                    continue
+                # the surname inside another person's full name is not a mention of this one
+                if inside_other(pos, p):
+                    continue
+                p.positions.append(m.start())
+                seen[id(p)].add(m.start())
+    for p in people.values():
         p.positions.sort()
         p.organisation = p.organisation or _organisation_of(p.role)
     return sorted(people.values(), key=lambda p: p.positions[0])
@@ -233,7 +255,7 @@ def find_organisations(text: str) -> list[Organisation]:
 
     conn = r"(?:\s+(?:of|and|for|the|on|&)){0,2}"
     org_re = re.compile(rf"(?<![\w’'-])((?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}(?:\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}){{0,5}}\s*)(?<=\s|\w)")
-    for m in re.finditer(rf"(?<![\w’'-])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:[ \t]+(?:of|for|on|&)[ \t]+|[ \t]+))*(?:{ORG_WORDS}))(?![\w’'-])", text):
+    for m in re.finditer(rf"(?<![\w’'-])(?=[A-Z])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:[ \t]+(?:of|for|on|&)[ \t]+|[ \t]+))*(?:{ORG_WORDS}))(?![\w’'-])", text):
         name = m.group(1)
         name = re.sub(r"^(?:The|A|An|In|At|On|By|And|But|For|With|From|After)\s+", "", name)
         if len(name.split()) == 1 and name not in ("Government", "Parliament", "NHS", "NSPCC", "Treasury", "Cabinet"):

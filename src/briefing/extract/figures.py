@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .spans import Spans
 from .numbers import DIGITS, NUMBER, NUMBER_WORDS, clean_value, parse_number
 
 QUAL = (
@@ -17,6 +18,8 @@ QUAL = (
     r"up\s+to|less\s+than|fewer\s+than|under|in\s+excess\s+of|as\s+many\s+as|as\s+much\s+as|"
     r"an\s+estimated|upwards\s+of|close\s+to|some))\s+"
 )
+# Qualifiers are looked for just before a figure, not tried at every position of the text (much faster).
+QUAL_BEFORE = re.compile(rf"(?<![\w-]){QUAL}$", re.IGNORECASE)
 _B = r"(?<![\w£$€¥.,/:-])"  # a number must not continue a word, an amount or a code ("A34", "2.5.1")
 CUR_SYM = r"(?P<cur>US\$|£|\$|€|¥|GBP\s?|USD\s?|EUR\s?)"
 MULT = r"(?P<mult>bn|billion|mn|m|million|k|thousand|tn|trillion)"
@@ -85,19 +88,6 @@ def _currency(sym: str | None, word: str | None = None) -> str:
     return CURRENCIES.get(key, key.upper())
 
 
-class _Claims:
-    """Spans already taken; later patterns may not overlap them."""
-
-    def __init__(self) -> None:
-        self.spans: list[tuple[int, int]] = []
-
-    def free(self, s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in self.spans)
-
-    def take(self, s: int, e: int) -> None:
-        self.spans.append((s, e))
-
-
 def _unit_words(text: str, pos: int) -> tuple[str, int]:
     """The counted thing after a number: up to three words, stopping at function words and verbs.
 
@@ -142,12 +132,16 @@ def _unit_words(text: str, pos: int) -> tuple[str, int]:
 
 
 def extract_figures(text: str) -> list[Figure]:
-    claims = _Claims()
+    claims = Spans()
     out: list[Figure] = []
 
     def add(fig: Figure) -> bool:
         if fig.start >= fig.end or not claims.free(fig.start, fig.end):
             return False
+        if not fig.vague and fig.kind != "period" and not fig.qualifier:
+            q = QUAL_BEFORE.search(text, max(0, fig.start - 24), fig.start)
+            if q and claims.free(q.start(), fig.start):
+                fig.start, fig.qualifier = q.start(), re.sub(r"\s+", " ", q.group("q").lower())
         claims.take(fig.start, fig.end)
         out.append(fig)
         return True
@@ -171,7 +165,7 @@ def extract_figures(text: str) -> list[Figure]:
     # 2. money ranges, then single amounts (symbol first, or number then currency word)
     num = rf"(?P<n>{DIGITS}|{NUMBER_WORDS})"
     num2 = rf"(?P<n2>{DIGITS})"
-    money_range = (rf"(?:{QUAL})?(?P<between>between\s+)?{CUR_SYM}\s?{num}\s?(?:(?P<mult1>bn|billion|mn|m|million|k|thousand)\b)?"
+    money_range = (rf"(?P<between>between\s+)?{CUR_SYM}\s?{num}\s?(?:(?P<mult1>bn|billion|mn|m|million|k|thousand)\b)?"
                    rf"\s*(?:-|–|to|and)\s*(?:US\$|£|\$|€|¥)?\s?{num2}\s?{MULT}?\b")
     for m in re.finditer(money_range, text, flags):
         sep = text[m.end("mult1") if m.group("mult1") else m.end("n"):m.start("n2")]
@@ -180,13 +174,13 @@ def extract_figures(text: str) -> list[Figure]:
         mult1 = m.group("mult1") or m.group("mult")
         add(Figure("money", m.start(), m.end(), _money_value(m.group("n"), mult1),
                    _money_value(m.group("n2"), m.group("mult")), _currency(m.group("cur")), _qual(m)))
-    money_sym = rf"(?:{QUAL})?{CUR_SYM}\s?{num}(?:\s?{MULT}\b)?(?!\d)"
+    money_sym = rf"{CUR_SYM}\s?{num}(?:\s?{MULT}\b)?(?!\d)"
     for m in re.finditer(money_sym, text, flags):
         if m.group("cur").strip().isalpha() and not m.group("cur").isupper():
             continue  # "eur"/"usd" written in lower case are not currency codes
         add(Figure("money", m.start(), m.end(), _money_value(m.group("n"), m.group("mult")), None,
                    _currency(m.group("cur")), _qual(m)))
-    money_word = (rf"(?:{QUAL})?{_B}(?P<n>{NUMBER})(?:\s?{MULT})?\s*"
+    money_word = (rf"{_B}(?P<n>{NUMBER})(?:\s?{MULT})?\s*"
                   rf"(?P<cw>pounds?|pence|dollars?|euros?|p)\b(?!['’])")
     for m in re.finditer(money_word, text, flags):
         if m.group("cw").lower() == "p" and not re.fullmatch(r"\d+(\.\d+)?", m.group("n")):
@@ -213,17 +207,17 @@ def extract_figures(text: str) -> list[Figure]:
             add(Figure("period", m.start(), m.end(), int(m.group("y1")), int(m.group("y2")), "years"))
     # 4. percentages (and ranges of them)
     pct = r"\s?(?P<p>%|per\s?cent\b|percent\b|percentage\s+points?\b|pc\b)"
-    for m in re.finditer(rf"(?:{QUAL})?(?:between\s+)?{_B}(?P<n>{NUMBER})\s?(?:%|per\s?cent)?{RANGE_SEP}(?P<n2>{NUMBER}){pct}",
+    for m in re.finditer(rf"(?:between\s+)?{_B}(?P<n>{NUMBER})\s?(?:%|per\s?cent)?{RANGE_SEP}(?P<n2>{NUMBER}){pct}",
                          text, flags):
         if re.search(r"\band\b", m.group(0)) and "between" not in m.group(0).lower():
             continue
         add(Figure("percentage", m.start(), m.end(), parse_number(m.group("n")), parse_number(m.group("n2")),
                    "percentage points" if "point" in m.group("p").lower() else "%", _qual(m)))
-    for m in re.finditer(rf"(?:{QUAL})?{_B}\b(?P<n>{NUMBER})\s+in\s+(?P<n2>{NUMBER})\b(?!\s+(?:{MONTHS})\b)", text, flags):
+    for m in re.finditer(rf"{_B}\b(?P<n>{NUMBER})\s+in\s+(?P<n2>{NUMBER})\b(?!\s+(?:{MONTHS})\b)", text, flags):
         a, b = parse_number(m.group("n")), parse_number(m.group("n2"))
         if 0 < a < b and not _is_year(m.group("n2")):
             add(Figure("percentage", m.start(), m.end(), a / b * 100, None, "%", _qual(m), extra={"ratio": True}))
-    for m in re.finditer(rf"(?:{QUAL})?{_B}(?P<n>{NUMBER}){pct}", text, flags):
+    for m in re.finditer(rf"{_B}(?P<n>{NUMBER}){pct}", text, flags):
         add(Figure("percentage", m.start(), m.end(), parse_number(m.group("n")), None,
                    "percentage points" if "point" in m.group("p").lower() else "%", _qual(m)))
     # 5. ages: "12-year-old", "aged 51", "Sakariya Sheikh, 23,"
@@ -237,7 +231,7 @@ def extract_figures(text: str) -> list[Figure]:
         if 0 < v < 120 and re.search(r"\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+$", before):
             add(Figure("count", m.start("n"), m.end("n"), v, None, "age_years"))
     # 6. durations: ranges, "18-week", "95 years", "a decade", "A YEAR"
-    for m in re.finditer(rf"(?:{QUAL})?(?P<between>between\s+)?{_B}(?P<n>{NUMBER}){RANGE_SEP}(?P<n2>{NUMBER})\s+{TIME_UNIT_RE}\b",
+    for m in re.finditer(rf"(?P<between>between\s+)?{_B}(?P<n>{NUMBER}){RANGE_SEP}(?P<n2>{NUMBER})\s+{TIME_UNIT_RE}\b",
                          text, flags):
         if re.search(r"\band\b", m.group(0), flags) and not m.group("between"):
             continue
@@ -246,13 +240,13 @@ def extract_figures(text: str) -> list[Figure]:
         unit, mult = TIME_UNITS[_singular(m.group("u"))]
         add(Figure("duration", m.start(), m.end(), parse_number(m.group("n")) * mult,
                    parse_number(m.group("n2")) * mult, unit, _qual(m)))
-    for m in re.finditer(rf"(?:{QUAL})?{_B}(?P<n>{NUMBER})(?:-|\s+(?:more\s+|further\s+|extra\s+|additional\s+)?){TIME_UNIT_RE}\b(?![-’']old)",
+    for m in re.finditer(rf"{_B}(?P<n>{NUMBER})(?:-|\s+(?:more\s+|further\s+|extra\s+|additional\s+)?){TIME_UNIT_RE}\b(?![-’']old)",
                          text, flags):
         if m.group("n").lower() == "a" or (m.group("n").lower() == "one" and False):
             continue
         unit, mult = TIME_UNITS[_singular(m.group("u"))]
         add(Figure("duration", m.start(), m.end(), parse_number(m.group("n")) * mult, None, unit, _qual(m)))
-    for m in re.finditer(rf"(?:{QUAL})?\b(?:an?|one)\s+(?P<u>day|week|fortnight|month|year|decade|century)\b(?![-’']old)",
+    for m in re.finditer(rf"\b(?:an?|one)\s+(?P<u>day|week|fortnight|month|year|decade|century)\b(?![-’']old)",
                          text, flags):
         before = text[max(0, m.start() - 12):m.start()].lower()
         if re.search(r"(\d|m|bn|k|once|twice|times|per)\s*$", before) or re.search(r"\bthan\s*$", before):
@@ -270,7 +264,7 @@ def extract_figures(text: str) -> list[Figure]:
         else:
             unit, end = w + "s", m.end()
         add(Figure("count", m.start(), max(end, m.end()), parse_number(m.group("n")), None, unit))
-    for m in re.finditer(rf"(?:{QUAL})?(?P<between>between\s+)?{_B}(?P<n>{NUMBER}){RANGE_SEP}(?P<n2>{NUMBER})\b(?![.,]?\d)",
+    for m in re.finditer(rf"(?P<between>between\s+)?{_B}(?P<n>{NUMBER}){RANGE_SEP}(?P<n2>{NUMBER})\b(?![.,]?\d)",
                          text, flags):
         if re.search(r"\band\b", m.group(0), flags) and not m.group("between"):
             continue
@@ -280,7 +274,7 @@ def extract_figures(text: str) -> list[Figure]:
         if not unit:
             continue
         add(Figure("count", m.start(), end, parse_number(m.group("n")), parse_number(m.group("n2")), unit, _qual(m)))
-    for m in re.finditer(rf"(?:{QUAL})?{_B}(?P<n>{NUMBER})(?![\w%]|[.,]\d|-\w)", text, flags):
+    for m in re.finditer(rf"{_B}(?P<n>{NUMBER})(?![\w%]|[.,]\d|-\w)", text, flags):
         n = m.group("n")
         low = n.lower()
         if low in ("one", "zero", "a", "an") or low.startswith(("a ", "an ")) and low.split()[-1] in ("hundred", "thousand"):

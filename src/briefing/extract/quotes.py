@@ -9,6 +9,7 @@ before the quote) and by continuation (an unattributed quote straight after one 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -239,13 +240,21 @@ def _subject_of(words_before: str, people, q: Quote, text: str) -> tuple[str, st
     return "", "", ""
 
 
+_MENTIONS: dict[int, tuple[list, list[int], list]] = {}
+
+
 def _last_person_before(people, pos: int):
-    best, best_pos = None, -1
-    for p in people:
-        for s in p.positions:
-            if best_pos < s < pos:
-                best, best_pos = p, s
-    return best
+    """The person mentioned last before ``pos`` (sorted mention index, built once per people list)."""
+    key = id(people)
+    cached = _MENTIONS.get(key)
+    if cached is None or cached[0] is not people:
+        pairs = sorted((s, i) for i, p in enumerate(people) for s in p.positions)
+        cached = (people, [s for s, _ in pairs], [people[i] for _, i in pairs])
+        _MENTIONS.clear()
+        _MENTIONS[key] = cached
+    _, starts, owners = cached
+    i = bisect.bisect_left(starts, pos) - 1
+    return owners[i] if i >= 0 else None
 
 
 def _person_by_role(people, phrase: str):
@@ -258,7 +267,6 @@ def _person_by_role(people, phrase: str):
 
 def _para_index(paragraphs: list[Paragraph]):
     starts = [p.start for p in paragraphs]
-    import bisect
 
     def f(pos: int) -> int:
         return max(0, bisect.bisect_right(starts, pos) - 1)
