@@ -24,7 +24,7 @@ def test_help_lists_commands_and_exit_codes():
 def test_params_lists_defaults():
     r = run("params")
     assert r.returncode == 0
-    assert "deflator" in r.stdout and '"gdp"' in r.stdout and "base_year" in r.stdout
+    assert "deflator" in r.stdout and "'gdp'" in r.stdout and "[gdp | cpi]" in r.stdout and "base_year" in r.stdout
 
 
 def test_extract_writes_tables(tmp_path):

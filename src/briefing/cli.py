@@ -6,14 +6,14 @@ Exit codes: 0 rendered, 1 a stage failed, 2 bad input or parameters, 75 locked.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from pathlib import Path
 
 from .errors import EXIT_BAD_INPUT, BriefingError
 
 EPILOG = """exit codes:
-  0   rendered
+  0   rendered, or already up to date
   1   a stage failed (the last good briefing is kept; see reports/<slug>/failed/)
   2   bad input or parameters (nothing was run)
   75  locked: another render of the same article is running
@@ -37,7 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", help="reports folder (default: reports/); the briefing goes to DIR/<slug>/")
     r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="set a parameter (see 'briefing params'); repeatable")
-    r.add_argument("--timeout", type=int, default=600, metavar="SECONDS", help="time limit per notebook cell (default 600)")
+    r.add_argument("--params", metavar="FILE", help="YAML file of parameters (NAME: VALUE); -p overrides it")
+    r.add_argument("--timeout", type=int, metavar="SECONDS", help="time limit per notebook cell (default 600; "
+                   "same as -p timeout SECONDS)")
+    r.add_argument("--force", action="store_true", help="re-run every stage even if its inputs are unchanged")
+    r.add_argument("--log-json", action="store_true", help="progress as JSON lines on stderr, for machines")
     r.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                    help="if another render of the same article is running, wait this long for it (default 0), then exit 75")
     r.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -63,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "render":
             from .render import render
 
-            render(args.article, args.out, dict(args.parameter), quiet=args.quiet, timeout=args.timeout, wait=args.wait)
+            render(args.article, args.out, dict(args.parameter), quiet=args.quiet, timeout=args.timeout, wait=args.wait,
+                   force=args.force, params_file=args.params, log_json=args.log_json)
         elif args.command == "extract":
             from .extract import extract_article, write_tables
 
@@ -74,17 +79,21 @@ def main(argv: list[str] | None = None) -> int:
             counts = {k: len(v) for k, v in ex.tables.items()}
             print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         elif args.command == "params":
-            from .render import PARAMETERS
+            from .params import describe
 
-            for name, (typ, default, help_) in PARAMETERS.items():
-                shown = "(from the article's metadata)" if default is None else json.dumps(default)
-                print(f"{name:<12} {typ.__name__:<4} default {shown}\n             {help_}")
+            print(describe())
     except BriefingError as exc:
         print(f"briefing: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not the user's input: one line, the traceback only on request
+        if os.environ.get("BRIEFING_DEBUG"):
+            raise
+        print(f"briefing: internal error: {type(exc).__name__}: {exc} (set BRIEFING_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -11,8 +11,6 @@ import csv
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from .errors import InputError
 
 DEFLATORS = {
@@ -34,20 +32,30 @@ def fy_first_year(label: str) -> int:
     return int(m.group("y"))
 
 
-def read_gdp_deflator(path: str | Path) -> pd.DataFrame:
+def _frame(rows):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["financial_year", "index", "status"])
+
+
+def gdp_rows(path: str | Path) -> list[tuple[str, float, str]]:
+    """HM Treasury's GDP deflator as (financial_year, index, status) rows; pandas-free so checks stay fast."""
     path = Path(path)
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            table = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read the GDP deflator ({exc})") from None
     need = ["financial_year", "gdp_deflator", "status"]
-    if list(df.columns) != need:
-        raise InputError(f"{path}: expected columns {', '.join(need)}, found {', '.join(map(str, df.columns))}")
-    if df.empty:
+    if not table or table[0] != need:
+        raise InputError(f"{path}: expected columns {', '.join(need)}, found {', '.join(table[0]) if table else 'nothing'}")
+    if len(table) < 2:
         raise InputError(f"{path}: the GDP deflator file has no rows")
     rows = []
-    for i, r in df.iterrows():
-        line = i + 2
+    for line, cells in enumerate(table[1:], 2):
+        if len(cells) != 3:
+            raise InputError(f"{path}, line {line}: expected 3 fields, found {len(cells)}")
+        r = dict(zip(need, cells))
         try:
             fy_first_year(r["financial_year"])
         except ValueError as exc:
@@ -59,14 +67,17 @@ def read_gdp_deflator(path: str | Path) -> pd.DataFrame:
         if r["status"] not in ("outturn", "forecast"):
             raise InputError(f"{path}, line {line}: status must be outturn or forecast, not {r['status']!r}")
         rows.append((r["financial_year"], value, r["status"]))
-    out = pd.DataFrame(rows, columns=["financial_year", "index", "status"])
-    years = [fy_first_year(x) for x in out["financial_year"]]
+    years = [fy_first_year(r[0]) for r in rows]
     if years != list(range(years[0], years[0] + len(years))):
         raise InputError(f"{path}: financial years are not consecutive (a row is missing or out of order)")
-    return out
+    return rows
 
 
-def read_ons_series(path: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
+def read_gdp_deflator(path: str | Path):
+    return _frame(gdp_rows(path))
+
+
+def read_ons_series(path: str | Path):
     """An ONS time-series CSV: (header fields, monthly rows with columns year, month, value)."""
     path = Path(path)
     try:
@@ -98,12 +109,11 @@ def read_ons_series(path: str | Path) -> tuple[dict[str, str], pd.DataFrame]:
             raise InputError(f"{path}: not an ONS time-series CSV (no {k!r} row in the header block)")
     if not monthly:
         raise InputError(f"{path}: no monthly rows (is the file truncated?)")
-    df = pd.DataFrame(monthly, columns=["year", "month", "value"])
     # months must be consecutive: a gap means a damaged file
-    order = df["year"] * 12 + df["month"]
-    if not (order.diff().dropna() == 1).all():
+    order = [y * 12 + m for y, m, _ in monthly]
+    if any(b - a != 1 for a, b in zip(order, order[1:])):
         raise InputError(f"{path}: monthly rows are not consecutive (a month is missing or repeated)")
-    return header, df
+    return header, monthly
 
 
 def _num(path: Path, line: int, s: str) -> float:
@@ -113,38 +123,54 @@ def _num(path: Path, line: int, s: str) -> float:
         raise InputError(f"{path}, line {line}: value {s!r} is not a number") from None
 
 
-def read_cpi_fy(path: str | Path) -> pd.DataFrame:
-    header, m = read_ons_series(path)
-    m = m.copy()
-    m["fy"] = m["year"].where(m["month"] >= 4, m["year"] - 1)
-    g = m.groupby("fy")["value"].agg(["mean", "count"])
-    g = g[g["count"] == 12]
-    return pd.DataFrame({
-        "financial_year": [fy_label(int(y)) for y in g.index],
-        "index": g["mean"].round(6).to_numpy(),
-        "status": "outturn",
-    })
+def cpi_fy_rows(path: str | Path) -> list[tuple[str, float, str]]:
+    """Financial-year CPI: the mean of April-March monthly values, for years with all twelve months."""
+    _, monthly = read_ons_series(path)
+    sums: dict[int, list[float]] = {}
+    for y, m, v in monthly:
+        sums.setdefault(y if m >= 4 else y - 1, []).append(v)
+    return [(fy_label(fy), round(sum(v) / 12, 6), "outturn") for fy, v in sorted(sums.items()) if len(v) == 12]
 
 
-def load_deflator(name: str, reference_dir: str | Path) -> pd.DataFrame:
+def read_cpi_fy(path: str | Path):
+    return _frame(cpi_fy_rows(path))
+
+
+def deflator_rows(name: str, reference_dir: str | Path) -> list[tuple[str, float, str]]:
     if name not in DEFLATORS:
         raise InputError(f"deflator: unknown value {name!r}; choose one of {', '.join(DEFLATORS)}")
     path = Path(reference_dir) / DEFLATORS[name][0]
     if not path.is_file():
         raise InputError(f"deflator: reference file {path} not found")
-    return read_gdp_deflator(path) if name == "gdp" else read_cpi_fy(path)
+    return gdp_rows(path) if name == "gdp" else cpi_fy_rows(path)
 
 
-def default_base_year(series: pd.DataFrame) -> str:
-    """The latest outturn financial year of a series."""
-    return str(series.loc[series["status"] == "outturn", "financial_year"].iloc[-1])
+def deflator_file(name: str, reference_dir: str | Path) -> Path:
+    return Path(reference_dir) / DEFLATORS[name][0]
 
 
-def check_base_year(series: pd.DataFrame, base_year: str, name: str) -> str:
+def load_deflator(name: str, reference_dir: str | Path):
+    """The deflator as a DataFrame: financial_year, index, status."""
+    return _frame(deflator_rows(name, reference_dir))
+
+
+def _rows_of(series) -> list[tuple[str, float, str]]:
+    if isinstance(series, list):
+        return series
+    return list(zip(series["financial_year"], series["index"], series["status"]))
+
+
+def default_base_year(series) -> str:
+    """The latest outturn financial year of a series (rows or DataFrame)."""
+    return str([fy for fy, _, st in _rows_of(series) if st == "outturn"][-1])
+
+
+def check_base_year(series, base_year: str, name: str) -> str:
+    rows = _rows_of(series)
     if not base_year:
-        return default_base_year(series)
-    if base_year not in set(series["financial_year"]):
-        first, last = series["financial_year"].iloc[0], series["financial_year"].iloc[-1]
+        return default_base_year(rows)
+    if base_year not in {fy for fy, _, _ in rows}:
+        first, last = rows[0][0], rows[-1][0]
         raise InputError(f"base_year: {base_year!r} is not in the {name} series; choose a financial year "
                          f"from {first} to {last} (written like 2024-25)")
     return base_year

@@ -1,8 +1,13 @@
 """Render a briefing: execute the four notebooks with papermill, then HTML (nbconvert) and PDF (WeasyPrint).
 
-The run builds into a staging folder beside the report and publishes it by renaming only when every
-stage and both documents succeeded; a failed run leaves the last good briefing untouched and keeps
-its executed notebooks under ``reports/<slug>/failed/<run-id>/``.
+- **Validated first.** Parameters and input files are checked before any kernel starts (exit code 2).
+- **Incremental.** Each stage has a key: a hash of what it depends on (its notebook, parameters, the input and
+  reference files it reads, the outputs of the stages before it, and the package's code and template). A stage
+  whose key and outputs are unchanged since the last good render is not run again; ``force`` re-runs all.
+- **Atomic.** The run builds in a staging folder and replaces ``reports/<slug>/`` by renaming only when every
+  stage and both documents succeeded. A failed run leaves the last good briefing untouched and keeps its
+  notebooks and log under ``reports/<slug>/failed/<run-id>/``.
+- **Locked.** One render per slug at a time (exit code 75 for the second, after ``wait`` seconds).
 """
 
 from __future__ import annotations
@@ -15,22 +20,63 @@ import shutil
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, paths
-from .errors import BriefingError, InputError, StageError
+from .errors import BriefingError, StageError
+from .meta import load_meta, sidecar_for
+
+os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+NB1, NB2, NB3, NB4 = paths.NOTEBOOKS
+STAGES = [NB1, NB2, NB3, NB4, "html", "pdf"]
+PROCESSED_OUTPUTS = {NB1: None, NB2: "funding", NB3: "sentencing"}  # where each notebook writes in the processed folder
 
 
 class LockedError(BriefingError):
     exit_code = 75
 
 
+@dataclass
+class RenderResult:
+    slug: str
+    out_dir: Path
+    html: Path
+    pdf: Path
+    manifest: dict
+    stages: list = field(default_factory=list)
+    up_to_date: bool = False
+
+
+class Reporter:
+    """Progress for people (plain lines), for machines (JSON lines) or nothing (quiet)."""
+
+    def __init__(self, quiet: bool = False, log_json: bool = False):
+        self.quiet, self.log_json = quiet, log_json
+        self.stream = sys.stderr
+
+    def event(self, event: str, **fields) -> None:
+        if self.log_json:
+            print(json.dumps({"event": event, **fields}, sort_keys=True), file=self.stream, flush=True)
+        elif not self.quiet:
+            msg = fields.get("message") or f"{event}: {fields}"
+            print(msg, file=self.stream, flush=True)
+
+    @property
+    def bar(self) -> bool:
+        return not self.quiet and not self.log_json and self.stream.isatty()
+
+
 class SlugLock:
-    """An exclusive lock per slug (``reports/.<slug>.lock``), held with flock so a killed process releases it."""
+    """An exclusive lock per slug (``reports/.<slug>.lock``), held with flock, so a killed process releases it."""
 
     def __init__(self, reports: Path, slug: str, wait: float = 0.0):
         self.path = reports / f".{slug}.lock"
+        self.slug = slug
         self.wait = wait
         self.fh = None
 
@@ -48,8 +94,8 @@ class SlugLock:
                     self.fh.seek(0)
                     holder = self.fh.read().strip() or "another process"
                     self.fh.close()
-                    raise LockedError(f"{self.path.name[1:-5]} is being rendered by {holder}; "
-                                      f"waited {self.wait:g}s (use --wait SECONDS to wait longer)") from None
+                    raise LockedError(f"{self.slug} is being rendered by {holder}; waited {self.wait:g}s "
+                                      f"(use --wait SECONDS to wait longer)") from None
                 time.sleep(0.2)
         self.fh.seek(0)
         self.fh.truncate()
@@ -62,41 +108,13 @@ class SlugLock:
 
         fcntl.flock(self.fh, fcntl.LOCK_UN)
         self.fh.close()
-from .meta import load_meta, sidecar_for
-
-os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
-os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
-
-PARAMETERS = {
-    # name: (type, default, help)
-    "deflator": (str, "gdp", "price index for real terms: gdp (HM Treasury GDP deflator) or cpi (ONS CPI)"),
-    "base_year": (str, "", "financial year whose prices real terms are in, e.g. 2024-25; empty: latest outturn year"),
-    "case": (str, None, "court case file (YAML); default: the one the article's metadata names; empty: none"),
-    "comparators": (str, str(paths.REFERENCE_DIR / "uk_group_cse_cases.csv"), "table of other UK cases; empty: none"),
-}
-
-
-@dataclass
-class RenderResult:
-    slug: str
-    out_dir: Path
-    html: Path
-    pdf: Path
-    manifest: dict
-    stages: list = field(default_factory=list)
-
-
-def _log(msg: str, quiet: bool) -> None:
-    if not quiet:
-        print(msg, file=sys.stderr, flush=True)
 
 
 class _KernelOutputToLog:
     """Send what kernels write to the process's stderr (fd 2) into the run's log, not the user's terminal."""
 
-    def __init__(self, log: Path):
-        self.log = log
+    def __init__(self, log: Path, reporter: Reporter):
+        self.log, self.reporter = log, reporter
 
     def __enter__(self):
         sys.stderr.flush()
@@ -104,136 +122,273 @@ class _KernelOutputToLog:
         self.fh = open(self.log, "ab")
         os.dup2(self.fh.fileno(), 2)
         self.console = os.fdopen(os.dup(self.saved), "w")
-        self._old = sys.stderr
-        sys.stderr = self.console  # our own progress lines still reach the terminal
+        self._old, sys.stderr = sys.stderr, self.console  # our own progress still reaches the terminal
+        self._old_stream, self.reporter.stream = self.reporter.stream, self.console
         return self
 
     def __exit__(self, *exc):
         sys.stderr.flush()
         sys.stderr = self._old
+        self.reporter.stream = self._old_stream
         os.dup2(self.saved, 2)
         os.close(self.saved)
         self.console.close()
         self.fh.close()
 
 
-def resolve_params(article: Path, overrides: dict[str, str]) -> dict:
-    unknown = set(overrides) - set(PARAMETERS)
-    if unknown:
-        raise InputError(f"unknown parameter(s) {', '.join(sorted(unknown))}; known: {', '.join(PARAMETERS)}")
-    params = {k: v[1] for k, v in PARAMETERS.items()}
-    params.update(overrides)
-    meta = load_meta(None, article_path=article)
-    if params["case"] is None:
-        params["case"] = str(meta.case) if meta.case else ""
-    for key in ("case", "comparators"):
-        if params[key] and not Path(params[key]).is_file():
-            raise InputError(f"{key}: file {params[key]} not found")
-    from .sentencing import load_case, load_comparators
+# --- hashing ---------------------------------------------------------------------------------------------
 
-    if params["case"]:
-        load_case(params["case"])  # a malformed case file stops the run here, naming the field
-    if params["comparators"]:
-        load_comparators(params["comparators"])
-    # deflator and base year are checked against the reference data now, before any kernel starts
-    from .deflators import check_base_year, load_deflator
-
-    series = load_deflator(params["deflator"], paths.REFERENCE_DIR)
-    params["base_year"] = check_base_year(series, params["base_year"], params["deflator"])
-    return params
-
-
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def sha256_tree(folder: Path, top_only: bool = False) -> str | None:
+    """A hash of the files in a folder (names and contents); None when it does not exist."""
+    if not folder.is_dir():
+        return None
+    h = hashlib.sha256()
+    files = sorted(p for p in (folder.iterdir() if top_only else folder.rglob("*")) if p.is_file())
+    for p in files:
+        h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+_CODE_HASH: str | None = None
+
+
+def code_hash() -> str:
+    """The package's code and template: a change to either re-runs every stage."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        h = hashlib.sha256(__version__.encode())
+        for p in sorted(paths.PACKAGE_DIR.rglob("*")):
+            if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json") and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(paths.PACKAGE_DIR)).encode() + b"\0" + p.read_bytes())
+        _CODE_HASH = h.hexdigest()
+    return _CODE_HASH
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _optional_hash(path: str) -> str:
+    return sha256_file(Path(path)) if path else ""
+
+
+# --- the render ------------------------------------------------------------------------------------------
+
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
-           quiet: bool = False, timeout: int = 600, processed_root: str | Path | None = None,
-           wait: float = 0.0) -> RenderResult:
-    """Render one article; raises InputError (bad input), StageError (a stage failed) or LockedError."""
-    article = Path(article or paths.SEED_ARTICLE).resolve()
+           quiet: bool = False, timeout: int | None = None, processed_root: str | Path | None = None,
+           wait: float = 0.0, force: bool = False, params_file: str | Path | None = None,
+           log_json: bool = False) -> RenderResult:
+    """Render one article. Raises InputError (bad input, exit 2), StageError (exit 1) or LockedError (exit 75)."""
+    from . import params as P
     from .text import read_article
 
+    article = Path(article or paths.SEED_ARTICLE).resolve()
     read_article(article)  # bad input stops here, before any kernel starts
-    params = resolve_params(article, dict(overrides or {}))
+    overrides = dict(overrides or {})
+    if timeout is not None:
+        overrides.setdefault("timeout", timeout)
     meta = load_meta(None, article_path=article)
+    values = P.validate(P.merge(P.load_params_file(params_file) if params_file else None, overrides), meta.case)
     slug = meta.slug or article.stem
     reports = Path(out or paths.REPORTS_DIR).resolve()
     reports.mkdir(parents=True, exist_ok=True)
-    with SlugLock(reports, slug, wait):
-        return _render(article, params, meta, slug, reports, quiet, timeout, processed_root)
-
-
-def _render(article: Path, params: dict, meta, slug: str, reports: Path, quiet: bool, timeout: int,
-            processed_root) -> RenderResult:
-    out_dir = reports / slug
-    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-    staging = reports / f".staging-{slug}-{run_id}"
-    staging.mkdir()
     processed = Path(processed_root or paths.PROCESSED_DIR).resolve() / slug
-    nb_params = [
-        {"article": str(article), "meta": "", "processed_dir": str(processed)},
-        {"processed_dir": str(processed), "reference_dir": str(paths.REFERENCE_DIR), "deflator": params["deflator"],
-         "base_year": params["base_year"]},
-        {"processed_dir": str(processed), "case": params["case"], "comparators": params["comparators"]},
-        {"processed_dir": str(processed), "render_params": json.dumps(_public_params(params, article), sort_keys=True)},
-    ]
-    started = time.time()
-    stages = []
-    try:
+    reporter = Reporter(quiet, log_json)
+    with SlugLock(reports, slug, wait):
+        for stale in list(reports.glob(f".staging-{slug}-*")) + list(reports.glob(f".old-{slug}-*")):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
+        return _Run(article, meta, values, slug, reports, processed, reporter, force).run()
+
+
+class _Run:
+    def __init__(self, article, meta, values, slug, reports, processed, reporter, force):
+        self.article, self.meta, self.values, self.slug = article, meta, values, slug
+        self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
+        self.out_dir = reports / slug
+        self.run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+        self.previous = self._previous_manifest()
+        self.stages: dict[str, dict] = {}
+        self.public = _public_params(values, article)
+
+    def _previous_manifest(self) -> dict:
+        try:
+            m = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
+            return {s["stage"]: s for s in m.get("stages", [])} | {"_outputs": m.get("outputs", {})}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    # keys and outputs ---------------------------------------------------------------------------------
+    def _nb_params(self, name: str) -> dict:
+        v, proc = self.values, str(self.processed)
+        return {
+            NB1: {"article": str(self.article), "meta": "", "processed_dir": proc},
+            NB2: {"processed_dir": proc, "reference_dir": str(paths.REFERENCE_DIR), "deflator": v["deflator"],
+                  "base_year": v["base_year"]},
+            NB3: {"processed_dir": proc, "case": v["case"], "comparators": v["comparators"]},
+            NB4: {"processed_dir": proc, "render_params": json.dumps(self.public, sort_keys=True)},
+        }[name]
+
+    def _processed_hash(self, name: str) -> str | None:
+        sub = PROCESSED_OUTPUTS.get(name)
+        return sha256_tree(self.processed, top_only=True) if sub is None else sha256_tree(self.processed / sub)
+
+    def key(self, name: str) -> str:
+        from .deflators import deflator_file
+
+        v = self.values
+        nb = sha256_file(paths.NOTEBOOKS_DIR / name) if name.endswith(".ipynb") else ""
+        side = sidecar_for(self.article)
+        if name == NB1:
+            inputs = [sha256_file(self.article), sha256_file(side) if side.exists() else ""]
+        elif name == NB2:
+            inputs = [self.stages[NB1]["outputs"], v["deflator"], v["base_year"],
+                      sha256_file(deflator_file(v["deflator"], paths.REFERENCE_DIR))]
+        elif name == NB3:
+            inputs = [self.stages[NB1]["outputs"], _optional_hash(v["case"]), _optional_hash(v["comparators"])]
+        elif name == NB4:
+            inputs = [self.stages[n]["outputs"] for n in (NB1, NB2, NB3)] + [self.public, self.meta.title]
+        elif name == "html":
+            inputs = [self.stages[NB4]["key"]]
+        else:
+            inputs = [self.stages["html"]["outputs"]]
+        return _key(name, nb, inputs, code_hash())
+
+    def cached(self, name: str, key: str) -> bool:
+        prev = self.previous.get(name)
+        if self.force or not prev or prev.get("key") != key:
+            return False
+        if name in PROCESSED_OUTPUTS:
+            return self._processed_hash(name) == prev.get("outputs") and (self.out_dir / name).is_file()
+        target = self.out_dir / (name if name == NB4 else f"briefing.{name}")
+        return target.is_file() and sha256_file(target) == prev.get("outputs")
+
+    # running ------------------------------------------------------------------------------------------
+    def run(self) -> RenderResult:
+        started = time.time()
+        staging = self.reports / f".staging-{self.slug}-{self.run_id}"
+        staging.mkdir()
+        try:
+            with _KernelOutputToLog(staging / "render.log", self.reporter):
+                self._stage_notebooks(staging, [NB1])
+                self._stage_notebooks(staging, [NB2, NB3])
+                self._stage_notebooks(staging, [NB4])
+                self._stage_document(staging, "html")
+                self._stage_document(staging, "pdf")
+        except BaseException as exc:
+            failed = self.out_dir / "failed" / self.run_id
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, failed)
+            if isinstance(exc, StageError):
+                raise StageError(f"{exc} (notebooks and log kept in {_rel(failed)}; the last good briefing is "
+                                 f"unchanged)") from None
+            raise
+        stage_list = [self.stages[s] for s in STAGES]
+        up_to_date = all(s["cached"] for s in stage_list)
+        manifest = {
+            "run_id": self.run_id, "slug": self.slug, "briefing_version": __version__, "python": sys.version.split()[0],
+            "parameters": self.public,
+            "inputs": {"article": {"path": _rel(self.article), "sha256": sha256_file(self.article)}},
+            "reference": {p.name: sha256_file(p) for p in sorted(paths.REFERENCE_DIR.iterdir()) if p.is_file()},
+            "stages": stage_list, "seconds": round(time.time() - started, 2), "up_to_date": up_to_date,
+            "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "outputs": {n: sha256_file(staging / n) for n in ("briefing.html", "briefing.pdf")},
+            "code": code_hash(), "versions": _versions(),
+        }
+        side = sidecar_for(self.article)
+        if side.exists():
+            manifest["inputs"]["meta"] = {"path": _rel(side), "sha256": sha256_file(side)}
+        if up_to_date:
+            shutil.rmtree(staging)
+            self.reporter.event("done", status="up to date", slug=self.slug, seconds=manifest["seconds"],
+                                message=f"{self.slug}: up to date ({_rel(self.out_dir / 'briefing.pdf')})")
+            prev = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
+            return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
+                                prev, stage_list, up_to_date=True)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        publish(staging, self.out_dir)
+        self.reporter.event("done", status="rendered", slug=self.slug, seconds=manifest["seconds"],
+                            message=f"rendered {_rel(self.out_dir / 'briefing.html')} and briefing.pdf "
+                                    f"in {manifest['seconds']:.1f}s")
+        return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
+                            manifest, stage_list)
+
+    def _stage_notebooks(self, staging: Path, names: list[str]) -> None:
+        todo = []
+        for name in names:
+            k = self.key(name)
+            if self.cached(name, k):
+                shutil.copy2(self.out_dir / name, staging / name)
+                self.stages[name] = {"stage": name, "key": k, "outputs": self.previous[name]["outputs"],
+                                     "seconds": 0.0, "cached": True}
+                self.reporter.event("stage", stage=name, status="cached", message=f"  {name}: unchanged, not re-run")
+            else:
+                todo.append((name, k))
+        if not todo:
+            return
+        progress = self.reporter.bar and len(todo) == 1
+        for name, _ in todo:
+            self.reporter.event("stage", stage=name, status="start", message=f"  {name}: executing")
+        if len(todo) == 1:
+            results = [self._execute(todo[0][0], staging, progress)]
+        else:  # 02 and 03 depend only on 01: run them side by side, each in its own kernel
+            with ThreadPoolExecutor(len(todo)) as pool:
+                futures = [pool.submit(self._execute, name, staging, False) for name, _ in todo]
+                results = [f.result() for f in futures]
+        for (name, k), seconds in zip(todo, results):
+            self.stages[name] = {"stage": name, "key": k, "outputs": self._processed_hash(name) if name in PROCESSED_OUTPUTS
+                                 else sha256_file(staging / name), "seconds": seconds, "cached": False}
+            self.reporter.event("stage", stage=name, status="done", seconds=seconds,
+                                message=f"  {name}: done in {seconds:.1f}s")
+
+    def _execute(self, name: str, staging: Path, progress: bool) -> float:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
 
-        for name, p in zip(paths.NOTEBOOKS, nb_params):
-            t0 = time.time()
-            _log(f"[{len(stages) + 1}/6] executing {name}", quiet)
-            try:
-                with _KernelOutputToLog(staging / "kernels.log"):
-                    pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=p,
-                                        kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False,
-                                        log_output=False, execution_timeout=timeout)
-            except PapermillExecutionError as exc:
-                raise StageError(f"{name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
-            except Exception as exc:  # kernel died, timeout, ...
-                raise StageError(f"{name} could not run: {type(exc).__name__}: {exc}") from None
-            stages.append({"stage": name, "seconds": round(time.time() - t0, 2), "cached": False})
         t0 = time.time()
-        _log("[5/6] rendering briefing.html (nbconvert)", quiet)
-        html = to_html(staging / paths.NOTEBOOKS[-1], meta, slug)
-        (staging / "briefing.html").write_text(html, encoding="utf-8")
-        stages.append({"stage": "html", "seconds": round(time.time() - t0, 2), "cached": False})
+        try:
+            pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=self._nb_params(name),
+                                kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=progress,
+                                log_output=False, execution_timeout=self.values["timeout"])
+        except PapermillExecutionError as exc:
+            raise StageError(f"{name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
+        except Exception as exc:  # a kernel that died or timed out, a missing kernel, ...
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise StageError(f"{name} could not run: {type(exc).__name__}: {msg}") from None
+        return round(time.time() - t0, 2)
+
+    def _stage_document(self, staging: Path, kind: str) -> None:
+        name = f"briefing.{kind}"
+        if kind == "pdf":
+            self.stages["html"]["outputs"] = sha256_file(staging / "briefing.html")
+        k = self.key(kind)
+        if self.cached(kind, k):
+            shutil.copy2(self.out_dir / name, staging / name)
+            self.stages[kind] = {"stage": kind, "key": k, "outputs": self.previous[kind]["outputs"], "seconds": 0.0,
+                                 "cached": True}
+            self.reporter.event("stage", stage=kind, status="cached", message=f"  {name}: unchanged")
+            return
         t0 = time.time()
-        _log("[6/6] printing briefing.pdf (WeasyPrint)", quiet)
-        to_pdf(html, staging / "briefing.pdf", base_url=str(staging))
-        stages.append({"stage": "pdf", "seconds": round(time.time() - t0, 2), "cached": False})
-    except BaseException as exc:
-        failed = out_dir / "failed" / run_id
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, failed)
-        if isinstance(exc, StageError):
-            raise StageError(f"{exc} (executed notebooks kept in {failed}; the last good briefing is unchanged)") from None
-        raise
-    manifest = {
-        "run_id": run_id, "slug": slug, "briefing_version": __version__, "python": sys.version.split()[0],
-        "parameters": _public_params(params, article),
-        "inputs": {"article": {"path": _rel(article), "sha256": _sha256(article)}},
-        "reference": {p.name: _sha256(p) for p in sorted(paths.REFERENCE_DIR.iterdir()) if p.is_file()},
-        "stages": stages, "seconds": round(time.time() - started, 2),
-        "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "outputs": {n: _sha256(staging / n) for n in ("briefing.html", "briefing.pdf")},
-        "versions": _versions(),
-    }
-    side = sidecar_for(article)
-    if side.exists():
-        manifest["inputs"]["meta"] = {"path": _rel(side), "sha256": _sha256(side)}
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    publish(staging, out_dir)
-    _log(f"rendered {out_dir / 'briefing.html'} and briefing.pdf in {manifest['seconds']:.1f}s", quiet)
-    return RenderResult(slug, out_dir, out_dir / "briefing.html", out_dir / "briefing.pdf", manifest, stages)
+        self.reporter.event("stage", stage=kind, status="start",
+                            message=f"  {name}: {'rendering (nbconvert)' if kind == 'html' else 'printing (WeasyPrint)'}")
+        try:
+            if kind == "html":
+                (staging / name).write_text(to_html(staging / NB4, self.meta, self.slug), encoding="utf-8")
+            else:
+                to_pdf((staging / "briefing.html").read_text(encoding="utf-8"), staging / name, base_url=str(staging))
+        except Exception as exc:
+            raise StageError(f"{name} could not be made: {type(exc).__name__}: {exc}") from None
+        seconds = round(time.time() - t0, 2)
+        self.stages[kind] = {"stage": kind, "key": k, "outputs": sha256_file(staging / name), "seconds": seconds,
+                             "cached": False}
+        self.reporter.event("stage", stage=kind, status="done", seconds=seconds, message=f"  {name}: done in {seconds:.1f}s")
 
 
 def publish(staging: Path, out_dir: Path) -> None:
-    """Swap the staging folder in for the published one; keep earlier failed runs."""
+    """Swap the staging folder in for the published one by renaming; earlier failed runs are kept."""
     if (out_dir / "failed").exists():
         os.replace(out_dir / "failed", staging / "failed")
     old = out_dir.with_name(f".old-{out_dir.name}-{uuid.uuid4().hex[:6]}")
@@ -245,7 +400,7 @@ def publish(staging: Path, out_dir: Path) -> None:
 
 def _rel(p: Path) -> str:
     try:
-        return str(p.resolve().relative_to(paths.ROOT))
+        return str(Path(p).resolve().relative_to(paths.ROOT))
     except ValueError:
         return str(p)
 
@@ -254,6 +409,8 @@ def _public_params(params: dict, article: Path) -> dict:
     """Parameters as shown to readers: paths relative to the project, so documents do not depend on where it lives."""
     out = {"article": _rel(article)}
     for k, v in params.items():
+        if k == "timeout":
+            continue
         out[k] = _rel(Path(v)) if k in ("case", "comparators") and v else v
     return out
 
@@ -291,5 +448,4 @@ def to_html(executed: Path, meta, slug: str) -> str:
 def to_pdf(html: str, target: Path, base_url: str) -> None:
     import weasyprint
 
-    doc = weasyprint.HTML(string=html, base_url=base_url)
-    doc.write_pdf(str(target), pdf_tags=True, uncompressed_pdf=False)
+    weasyprint.HTML(string=html, base_url=base_url).write_pdf(str(target), pdf_tags=True)

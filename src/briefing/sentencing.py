@@ -17,7 +17,6 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from .errors import InputError
@@ -106,7 +105,9 @@ def _conf(d: dict, key: str) -> str:
     return str(c or "")
 
 
-def sentences_table(case: Case) -> pd.DataFrame:
+def sentences_table(case: Case) -> "pd.DataFrame":
+    import pandas as pd
+
     rows = []
     for d in case.data["defendants"]:
         life = d["sentence"] == "life"
@@ -119,14 +120,14 @@ def sentences_table(case: Case) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def totals(table: pd.DataFrame) -> dict:
+def totals(table) -> dict:
     yrs = table["years_counted"].tolist()
     return {"defendants": len(yrs), "custody_years": sum(yrs), "life": int((table["sentence"] == "life").sum()),
             "determinate": int((table["sentence"] == "determinate").sum()), "mean": statistics.mean(yrs),
             "median": statistics.median(yrs), "terms": yrs}
 
 
-def explain_total(case: Case, table: pd.DataFrame) -> str:
+def explain_total(case: Case, table) -> str:
     t = totals(table)
     parts = "+".join(f"{y:g}" for y in t["terms"])
     life = t["life"]
@@ -156,7 +157,9 @@ def _n(k: int) -> str:
     return words[k] if 0 <= k < len(words) else str(k)
 
 
-def load_comparators(path: str | Path) -> pd.DataFrame:
+def load_comparators(path: str | Path) -> "pd.DataFrame":
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"comparators: {path} not found")
@@ -191,7 +194,7 @@ def case_dates(case: Case) -> list[dict]:
 CONVICT_WORDS = r"jailed|convicted|sentenced|guilty|imprisoned|locked up|found guilty|men|members|defendants|offenders"
 
 
-def case_facts(case: Case, table: pd.DataFrame) -> list[dict]:
+def case_facts(case: Case, table) -> list[dict]:
     """Checkable facts of a case, each with the figure kind/unit it can be compared with and its cue words."""
     info = case.info
     facts = []
@@ -233,7 +236,9 @@ def min_conf(*cs) -> str:
     return max(cs, key=lambda c: ranks.get(c, 99)) if cs else ""
 
 
-def check_claims(figures: pd.DataFrame, case: Case | None, table: pd.DataFrame | None) -> pd.DataFrame:
+def check_claims(figures: "pd.DataFrame", case: Case | None, table: "pd.DataFrame | None") -> "pd.DataFrame":
+    import pandas as pd
+
     """Match the article's figures to the case file's facts by kind, unit and nearby words, then compare."""
     cols = ["figure_id", "claim", "article_text", "article_value", "start", "end", "fact", "reference_value",
             "reference_detail", "source", "confidence", "verdict", "tolerance"]
