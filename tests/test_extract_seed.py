@@ -100,3 +100,12 @@ def test_seed_offsets_point_at_text(seed_extraction, table):
     text = seed_extraction.text
     assert len(df)
     assert all(text[s:e] == t for s, e, t in zip(df["start"], df["end"], df["text"]))
+
+
+def test_reader_column_types_match_the_pandera_schemas():
+    from briefing.extract.schemas import COLUMNS, schemas
+
+    for name, schema in schemas().items():
+        assert list(COLUMNS[name]) == list(schema.columns), name
+        for col, spec in schema.columns.items():
+            assert str(spec.dtype).startswith(COLUMNS[name][col].__name__.replace("str", "str")), (name, col)

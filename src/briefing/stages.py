@@ -14,21 +14,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, deflators, funding, sentencing
+from . import deflators, funding, sentencing
+from .chart import Chart
 from .extract import read_tables
 
 
-def _save_chart(folder: Path, name: str, chart: charts.Chart) -> None:
+def _save_chart(folder: Path, name: str, chart: Chart) -> None:
     (folder / f"{name}.svg").write_text(chart.svg, encoding="utf-8")
     (folder / f"{name}.json").write_text(json.dumps({k: v for k, v in asdict(chart).items() if k != "svg"}, indent=2,
                                                     ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def load_chart(folder: Path, name: str) -> charts.Chart | None:
+def load_chart(folder: Path, name: str) -> Chart | None:
     svg, meta = folder / f"{name}.svg", folder / f"{name}.json"
     if not svg.exists():
         return None
-    return charts.Chart(svg=svg.read_text(encoding="utf-8"), **json.loads(meta.read_text(encoding="utf-8")))
+    return Chart(svg=svg.read_text(encoding="utf-8"), **json.loads(meta.read_text(encoding="utf-8")))
 
 
 def _fresh(folder: Path) -> Path:
@@ -50,6 +51,8 @@ class FundingResult:
 
 
 def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: str = "gdp", base_year: str = "") -> FundingResult:
+    from . import charts
+
     processed_dir, reference_dir = Path(processed_dir), Path(reference_dir)
     _, _, tables = read_tables(processed_dir)
     series_df = deflators.load_deflator(deflator, reference_dir)
@@ -101,6 +104,8 @@ SENTENCE_CUES = r"jail|sentenc|prison|custody|convicted|guilty|life|minimum term
 
 
 def run_sentencing(processed_dir: str | Path, case: str | Path | None, comparators: str | Path | None) -> SentencingResult:
+    from . import charts
+
     processed_dir = Path(processed_dir)
     article, _, tables = read_tables(processed_dir)
     figs = tables["figures"]

@@ -25,7 +25,7 @@ from .dates import find_dates
 from .entities import find_organisations, find_people
 from .figures import extract_figures
 from .quotes import attribute, find_quote_spans
-from .schemas import SCHEMAS
+from .schemas import COLUMNS
 
 TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates"]
 
@@ -92,9 +92,11 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
                  for p in paras]
     rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,
             "organisations": org_rows, "dates": date_rows}
+    from .schemas import schemas  # pandera is imported only where tables are made, not where they are read
+
     tables = {}
     for name in TABLES:
-        schema = SCHEMAS[name]
+        schema = schemas()[name]
         df = pd.DataFrame(rows[name], columns=list(schema.columns))
         for col, spec in schema.columns.items():
             dtype = str(spec.dtype)
@@ -172,10 +174,10 @@ def read_tables(folder: str | Path) -> tuple[dict, str, dict[str, pd.DataFrame]]
     tables = {}
     for name in TABLES:
         df = pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values={"value": [""], "value_max": [""]})
-        for col, spec in SCHEMAS[name].columns.items():
-            if str(spec.dtype) == "str" or str(spec.dtype).startswith("str"):
+        for col, dtype in COLUMNS[name].items():
+            if dtype is str:
                 df[col] = df[col].astype(str)
-            elif str(spec.dtype).startswith("float"):
+            elif dtype is float:
                 df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
         tables[name] = df
     return article, text, tables

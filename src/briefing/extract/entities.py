@@ -107,6 +107,11 @@ def split_role_name(phrase: str) -> tuple[str, str]:
         return phrase if ROLE_END.search(phrase) else "", ""
     tokens = m.group(1).split()
     role_prefix = phrase[:m.start()].strip()
+    # a title inside the run starts another name ("... Sara Thornton Mr Smith" -> "Mr Smith")
+    later = [i for i, t in enumerate(tokens)
+             if i > 0 and t.rstrip(".") in TITLE_WORDS and tokens[i - 1].rstrip(".") not in TITLE_WORDS]
+    if later:
+        role_prefix, tokens = "", tokens[later[-1]:]
     honor = ""
     # leading title words belong to the role; a lone honorific stays with a surname
     while len(tokens) > 2 and ROLE_END.search(tokens[0]) and tokens[0] not in TITLE_WORDS:
@@ -141,7 +146,7 @@ def _is_org(run: str) -> bool:
 
 def find_people(text: str) -> list[Person]:
     people: dict[str, Person] = {}
-    run_re = re.compile(rf"(?<![\w’'-])(?=[A-Z])((?:(?:[A-Z]\.|{NAME_TOKEN})[ \t]+){{0,4}}{NAME_TOKEN})(?![\w’'-])")
+    run_re = re.compile(rf"(?<![\w’'-])(?=[A-Z])((?:(?:[A-Z]\.|{NAME_TOKEN}) ){{0,4}}{NAME_TOKEN})(?![\w’'-])")
     for m in run_re.finditer(text):
         run = m.group(1)
         if _is_org(run):
@@ -151,7 +156,11 @@ def find_people(text: str) -> list[Person]:
         if not name or len(name.split()) < 2 or name.split()[0] in HONORIFICS or name.split()[0] in NOT_NAMES \
                 or name.split()[-1] in NOT_NAMES:
             continue
-        name_start = m.start(1) + run.rfind(name)
+        found = list(re.finditer(r"\s+".join(map(re.escape, name.split())), run))
+        if not found:
+            continue
+        name_start = m.start(1) + found[-1].start()
+        name_end = m.start(1) + found[-1].end()
         before = text[max(0, m.start() - 120):m.start()]
         after = text[m.end():m.end() + 120]
         line_before = re.split(r"[\n.;:!?“”\"]", before)[-1]
@@ -178,7 +187,7 @@ def find_people(text: str) -> list[Person]:
         if appositive and appositive.get("org") and not p.organisation:
             p.organisation = appositive["org"]
         p.positions.append(name_start)
-        p.spans.append((name_start, name_start + len(name)))
+        p.spans.append((name_start, name_end))
     # later mentions: the full name again, "Ms Simons", or the surname alone
     full_spans = sorted((a, b, id(o)) for o in people.values() for a, b in o.spans)
     full_starts = [a for a, _, _ in full_spans]

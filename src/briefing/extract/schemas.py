@@ -2,66 +2,84 @@
 
 from __future__ import annotations
 
-import pandera.pandas as pa
+from functools import cache
 
 KINDS = ["money", "count", "duration", "period", "percentage"]
 
-_offsets = {
-    "start": pa.Column(int, pa.Check.ge(0)),
-    "end": pa.Column(int, pa.Check.ge(0)),
-}
 
-FIGURES = pa.DataFrameSchema(
-    {
-        "figure_id": pa.Column(str, unique=True),
-        "kind": pa.Column(str, pa.Check.isin(KINDS)),
-        "text": pa.Column(str),
-        "value": pa.Column(float, nullable=True),
-        "value_max": pa.Column(float, nullable=True),
-        "unit": pa.Column(str),
-        "qualifier": pa.Column(str),
-        "vague": pa.Column(bool),
-        **_offsets,
-        "paragraph": pa.Column(int, pa.Check.ge(0)),
-        "in_quote": pa.Column(bool),
-        "context": pa.Column(str),
-    },
-    checks=[pa.Check(lambda df: (df["end"] > df["start"]).all(), error="end must be after start"),
-            pa.Check(lambda df: (df["vague"] | df["value"].notna()).all(), error="a precise figure needs a value")],
-    strict=True, ordered=True,
-)
-QUOTES = pa.DataFrameSchema(
-    {
-        "quote_id": pa.Column(str, unique=True),
-        "speaker": pa.Column(str),
-        "role": pa.Column(str),
-        "text": pa.Column(str),
-        **_offsets,
-        "paragraph_start": pa.Column(int),
-        "paragraph_end": pa.Column(int),
-        "kind": pa.Column(str, pa.Check.isin(["direct", "partial"])),
-        "attribution": pa.Column(str),
-    },
-    strict=True, ordered=True,
-)
-PEOPLE = pa.DataFrameSchema(
-    {"name": pa.Column(str, unique=True), "role": pa.Column(str), "organisation": pa.Column(str),
-     "first_start": pa.Column(int, pa.Check.ge(0)), "first_end": pa.Column(int), "mentions": pa.Column(int, pa.Check.ge(1))},
-    strict=True, ordered=True,
-)
-ORGANISATIONS = pa.DataFrameSchema(
-    {"name": pa.Column(str, unique=True), "mentions": pa.Column(int, pa.Check.ge(1)),
-     "first_start": pa.Column(int, pa.Check.ge(0)), "first_end": pa.Column(int)},
-    strict=True, ordered=True,
-)
-DATES = pa.DataFrameSchema(
-    {"text": pa.Column(str), "date": pa.Column(str), "precision": pa.Column(str, pa.Check.isin(["day", "week", "month", "year", ""])),
-     "relative": pa.Column(bool), **_offsets},
-    strict=True, ordered=True,
-)
-PARAGRAPHS = pa.DataFrameSchema(
-    {"paragraph": pa.Column(int), **_offsets, "is_bullet": pa.Column(bool), "text": pa.Column(str)},
-    strict=True, ordered=True,
-)
-SCHEMAS = {"paragraphs": PARAGRAPHS, "figures": FIGURES, "quotes": QUOTES, "people": PEOPLE,
-           "organisations": ORGANISATIONS, "dates": DATES}
+@cache
+def schemas() -> dict:
+    """The pandera schemas, built on first use (pandera is slow to import, and only writers need it)."""
+    import pandera.pandas as pa
+
+    _offsets = {
+        "start": pa.Column(int, pa.Check.ge(0)),
+        "end": pa.Column(int, pa.Check.ge(0)),
+    }
+
+    FIGURES = pa.DataFrameSchema(
+        {
+            "figure_id": pa.Column(str, unique=True),
+            "kind": pa.Column(str, pa.Check.isin(KINDS)),
+            "text": pa.Column(str),
+            "value": pa.Column(float, nullable=True),
+            "value_max": pa.Column(float, nullable=True),
+            "unit": pa.Column(str),
+            "qualifier": pa.Column(str),
+            "vague": pa.Column(bool),
+            **_offsets,
+            "paragraph": pa.Column(int, pa.Check.ge(0)),
+            "in_quote": pa.Column(bool),
+            "context": pa.Column(str),
+        },
+        checks=[pa.Check(lambda df: (df["end"] > df["start"]).all(), error="end must be after start"),
+                pa.Check(lambda df: (df["vague"] | df["value"].notna()).all(), error="a precise figure needs a value")],
+        strict=True, ordered=True,
+    )
+    QUOTES = pa.DataFrameSchema(
+        {
+            "quote_id": pa.Column(str, unique=True),
+            "speaker": pa.Column(str),
+            "role": pa.Column(str),
+            "text": pa.Column(str),
+            **_offsets,
+            "paragraph_start": pa.Column(int),
+            "paragraph_end": pa.Column(int),
+            "kind": pa.Column(str, pa.Check.isin(["direct", "partial"])),
+            "attribution": pa.Column(str),
+        },
+        strict=True, ordered=True,
+    )
+    PEOPLE = pa.DataFrameSchema(
+        {"name": pa.Column(str, unique=True), "role": pa.Column(str), "organisation": pa.Column(str),
+         "first_start": pa.Column(int, pa.Check.ge(0)), "first_end": pa.Column(int), "mentions": pa.Column(int, pa.Check.ge(1))},
+        strict=True, ordered=True,
+    )
+    ORGANISATIONS = pa.DataFrameSchema(
+        {"name": pa.Column(str, unique=True), "mentions": pa.Column(int, pa.Check.ge(1)),
+         "first_start": pa.Column(int, pa.Check.ge(0)), "first_end": pa.Column(int)},
+        strict=True, ordered=True,
+    )
+    DATES = pa.DataFrameSchema(
+        {"text": pa.Column(str), "date": pa.Column(str), "precision": pa.Column(str, pa.Check.isin(["day", "week", "month", "year", ""])),
+         "relative": pa.Column(bool), **_offsets},
+        strict=True, ordered=True,
+    )
+    PARAGRAPHS = pa.DataFrameSchema(
+        {"paragraph": pa.Column(int), **_offsets, "is_bullet": pa.Column(bool), "text": pa.Column(str)},
+        strict=True, ordered=True,
+    )
+    return {"paragraphs": PARAGRAPHS, "figures": FIGURES, "quotes": QUOTES, "people": PEOPLE,
+            "organisations": ORGANISATIONS, "dates": DATES}
+
+
+_TYPES = {"paragraphs": dict(paragraph=int, start=int, end=int, is_bullet=bool, text=str),
+          "figures": dict(figure_id=str, kind=str, text=str, value=float, value_max=float, unit=str, qualifier=str,
+                          vague=bool, start=int, end=int, paragraph=int, in_quote=bool, context=str),
+          "quotes": dict(quote_id=str, speaker=str, role=str, text=str, start=int, end=int, paragraph_start=int,
+                         paragraph_end=int, kind=str, attribution=str),
+          "people": dict(name=str, role=str, organisation=str, first_start=int, first_end=int, mentions=int),
+          "organisations": dict(name=str, mentions=int, first_start=int, first_end=int),
+          "dates": dict(text=str, date=str, precision=str, relative=bool, start=int, end=int)}
+#: column -> Python type, per table, for readers (no pandera needed); a test checks it matches the schemas
+COLUMNS = _TYPES
