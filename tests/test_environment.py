@@ -9,13 +9,25 @@ from conftest import ROOT
 
 
 def _norm(spec: str) -> tuple[str, str]:
-    m = re.match(r"([A-Za-z0-9_.-]+)\s*(.*)", spec.strip())
+    m = re.match(r"([A-Za-z0-9_.\[\]-]+)\s*(.*)", spec.strip())
     return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def _conda_names(deps: dict) -> dict:
+    """pip's 'dask[distributed]' is 'dask' plus 'distributed' on conda-forge."""
+    out = {}
+    for name, spec in deps.items():
+        if name == "dask[distributed]":
+            out["dask"] = out["distributed"] = spec
+        else:
+            out[name] = spec
+    return out
 
 
 def test_pyproject_and_environment_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pip_deps = dict(_norm(d) for d in project["dependencies"] + project["optional-dependencies"]["dev"])
+    extras = project["optional-dependencies"]
+    pip_deps = _conda_names(dict(_norm(d) for d in project["dependencies"] + extras["dev"] + extras["cluster"]))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
     conda_deps = dict(_norm(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
@@ -26,7 +38,7 @@ def test_lock_file_pins_every_dependency():
     lock = (ROOT / "requirements" / "lock-py311.txt").read_text().lower()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for dep in project["dependencies"] + project["optional-dependencies"]["dev"]:
-        name = _norm(dep)[0]
+        name = _norm(dep)[0].split("[")[0]
         assert re.search(rf"^{re.escape(name)}==", lock, re.M), name
 
 

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import EXIT_BAD_INPUT, BriefingError
+from .errors import EXIT_BAD_INPUT, BriefingError, InputError
 
 EPILOG = """exit codes:
   0   rendered, or already up to date
@@ -54,6 +54,23 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--out", metavar="DIR", required=True, help="output folder (replaced atomically)")
 
     sub.add_parser("params", help="list render parameters with their defaults and help")
+
+    b = sub.add_parser("batch", help="render many articles in parallel (locally or on a Dask cluster)",
+                       description="Render every article matching the patterns (files, folders or globs such as "
+                                   "'articles/*.txt'), each with its .meta.yaml sidecar and case file when present. "
+                                   "Writes reports/batch-<run-id>.json and reports/index.html.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="exit codes:\n  0   every article rendered or up to date\n  1   at least one article "
+                              "failed or had bad input (the others are rendered)\n  2   bad arguments")
+    b.add_argument("patterns", nargs="+", metavar="PATTERN", help="article files, folders or glob patterns")
+    b.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the number of cores)")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786; "
+                   "workers need this project installed and the same paths (a shared file system)")
+    b.add_argument("--params", metavar="FILE", help="YAML file of parameters for every article")
+    b.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
+                   help="set a parameter for every article; repeatable")
+    b.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
+    b.add_argument("-q", "--quiet", action="store_true", help="print only the summary table")
     return p
 
 
@@ -78,6 +95,15 @@ def main(argv: list[str] | None = None) -> int:
             out = write_tables(ex, args.out)
             counts = {k: len(v) for k, v in ex.tables.items()}
             print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        elif args.command == "batch":
+            from .batch import format_table, run_batch
+
+            if args.workers is not None and args.workers < 1:
+                raise InputError("--workers: must be 1 or more")
+            summary = run_batch(args.patterns, args.out, args.workers, args.scheduler, args.params,
+                                dict(args.parameter), quiet=args.quiet)
+            print(format_table(summary))
+            return 0 if summary["ok"] else 1
         elif args.command == "params":
             from .params import describe
 

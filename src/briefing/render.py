@@ -309,12 +309,23 @@ class _Run:
             return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
                                 prev, stage_list, up_to_date=True)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / "summary.json").write_text(json.dumps(self._summary(), indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
         publish(staging, self.out_dir)
         self.reporter.event("done", status="rendered", slug=self.slug, seconds=manifest["seconds"],
                             message=f"rendered {_rel(self.out_dir / 'briefing.html')} and briefing.pdf "
                                     f"in {manifest['seconds']:.1f}s")
         return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
                             manifest, stage_list)
+
+    def _summary(self) -> dict:
+        """Title, outlet, date and key figures, for the index page of a batch."""
+        from .report import key_figure_texts, load
+
+        b = load(self.processed)
+        a = b.article
+        return {"slug": self.slug, "title": a.get("title") or self.slug, "outlet": a.get("outlet", ""),
+                "published": a.get("published", ""), "key_figures": key_figure_texts(b)}
 
     def _stage_notebooks(self, staging: Path, names: list[str]) -> None:
         todo = []

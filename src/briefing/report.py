@@ -12,7 +12,7 @@ import json
 import platform
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import pandas as pd
@@ -209,6 +209,17 @@ def key_figures(b: Briefing) -> str:
     if not cards:
         return ""
     return section("key-figures", "Key figures", '<div class="cards">' + "".join(cards[:6]) + "</div>")
+
+
+def key_figure_texts(b: Briefing) -> list[str]:
+    """The key-figure cards as plain text ("95: years in total, as reported")."""
+    html = key_figures(Briefing(b.article, b.text, b.tables, b.funding, b.funding_findings, b.sentencing, b.params,
+                                Notes(b.text), b.processed))
+    out = []
+    for value, label in re.findall(r'<p class="value">(.*?)</p><p class="label">(.*?)</p>', html, re.S):
+        value = re.sub(r"<a [^>]*>.*?</a>", "", value)
+        out.append(f"{unescape(value)}: {unescape(label)}")
+    return out
 
 
 def _card(value_html: str, label: str, source: str) -> str:

@@ -1,0 +1,209 @@
+"""Many articles: render each matching article in parallel, locally or on a Dask cluster, then index them.
+
+Each article goes through :func:`briefing.render.render` unchanged (incremental, atomic, locked), in a worker
+process of its own; one article failing never stops the others. The run writes ``reports/batch-<run-id>.json``
+and regenerates ``reports/index.html``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import json
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from . import paths
+from .errors import EXIT_BAD_INPUT, InputError
+
+
+@dataclass
+class Job:
+    article: str
+    out: str
+    params_file: str | None
+    overrides: dict
+    processed_root: str | None
+
+
+def expand(patterns: list[str]) -> list[Path]:
+    """Articles matching the patterns (files or globs); metadata sidecars and non-text files are skipped."""
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, recursive=True)) or ([pattern] if Path(pattern).exists() else [])
+        if not matches:
+            raise InputError(f"{pattern}: matches no file")
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                for q in sorted(p.glob("*.txt")):
+                    found[q.resolve()] = None
+            elif p.suffix == ".txt":
+                found[p.resolve()] = None
+    if not found:
+        raise InputError(f"no article (.txt) matches {' '.join(patterns)}")
+    return list(found)
+
+
+def render_one(job: Job) -> dict:
+    """Runs in a worker: render one article and report how it went, never raising."""
+    from .errors import BriefingError
+    from .render import LockedError, render
+
+    t0 = time.time()
+    row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
+    try:
+        r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
+                   processed_root=job.processed_root)
+        row.update(slug=r.slug, status="up to date" if r.up_to_date else "rendered")
+    except LockedError as exc:
+        row.update(status="locked", reason=str(exc))
+    except BriefingError as exc:
+        row.update(status="bad input" if exc.exit_code == EXIT_BAD_INPUT else "failed", reason=str(exc))
+    except Exception as exc:  # a bug: report it for this article and go on with the others
+        row.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
+    row["seconds"] = round(time.time() - t0, 2)
+    return row
+
+
+def run_batch(patterns: list[str], out: str | Path | None = None, workers: int | None = None,
+              scheduler: str | None = None, params_file: str | None = None, overrides: dict | None = None,
+              processed_root: str | Path | None = None, quiet: bool = False) -> dict:
+    articles = expand(patterns)
+    out = Path(out or paths.REPORTS_DIR).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    if params_file:  # a bad params file is one error for the batch, before any worker starts
+        from .params import load_params_file, merge
+
+        merge(load_params_file(params_file), overrides)
+    jobs = [Job(str(a), str(out), str(params_file) if params_file else None, dict(overrides or {}),
+                str(processed_root) if processed_root else None) for a in articles]
+    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    t0 = time.time()
+    progress = _Progress(len(jobs), quiet)
+    if scheduler:
+        rows = _on_dask(jobs, scheduler, progress)
+        where = scheduler
+    else:
+        workers = workers or os.cpu_count() or 1
+        rows = _local(jobs, workers, progress)
+        where = f"{workers} local worker process{'es' if workers != 1 else ''}"
+    progress.close()
+    rows.sort(key=lambda r: r["article"])
+    summary = {"run_id": run_id, "where": where, "seconds": round(time.time() - t0, 2), "articles": rows,
+               "ok": all(r["status"] in ("rendered", "up to date") for r in rows)}
+    (out / f"batch-{run_id}.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_index(out)
+    return summary
+
+
+def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    rows = []
+    # spawn: each worker starts clean (no inherited locks, threads or redirected descriptors)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(render_one, j) for j in jobs]
+        for f in as_completed(futures):
+            rows.append(f.result())
+            progress.update(rows[-1])
+    return rows
+
+
+def _on_dask(jobs: list[Job], scheduler: str, progress) -> list[dict]:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise InputError("--scheduler needs dask.distributed: pip install 'briefing[cluster]'") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"--scheduler: cannot reach {scheduler} ({exc})") from None
+    rows = []
+    with client:
+        futures = client.map(render_one, jobs, pure=False)
+        for f in as_completed(futures):
+            rows.append(f.result())
+            progress.update(rows[-1])
+    return rows
+
+
+class _Progress:
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.done, self.quiet = total, 0, quiet
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="article", file=sys.stderr)
+
+    def update(self, row: dict) -> None:
+        self.done += 1
+        if self.bar:
+            self.bar.set_postfix_str(f"{row['slug'][:30]}: {row['status']}")
+            self.bar.update(1)
+        elif not self.quiet:
+            print(f"[{self.done}/{self.total}] {row['slug']}: {row['status']} ({row['seconds']:.1f}s)", file=sys.stderr,
+                  flush=True)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
+
+
+def format_table(summary: dict) -> str:
+    rows = summary["articles"]
+    w = max([len("article")] + [len(r["slug"]) for r in rows])
+    lines = [f"{'article':<{w}}  {'status':<10}  {'seconds':>7}  reason", "-" * (w + 34)]
+    for r in rows:
+        lines.append(f"{r['slug']:<{w}}  {r['status']:<10}  {r['seconds']:>7.1f}  {r['reason']}")
+    n_ok = sum(r["status"] in ("rendered", "up to date") for r in rows)
+    lines.append(f"{n_ok} of {len(rows)} briefings ready in {summary['seconds']:.1f}s on {summary['where']}")
+    return "\n".join(lines)
+
+
+# --- the index page ---------------------------------------------------------------------------------------
+
+INDEX_CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1a1a1a;margin:0;background:#fff}
+main{max-width:60rem;margin:0 auto;padding:2rem 1.25rem}
+h1{font-size:1.8rem;margin:0 0 .3rem} p.dek{color:#5a5a5a;margin:0 0 1.5rem}
+ul{list-style:none;padding:0;margin:0} li{border-top:1px solid #d9d9d9;padding:1rem 0}
+h2{font-size:1.15rem;margin:0 0 .2rem} .meta{color:#5a5a5a;font-size:.9rem;margin:0 0 .4rem}
+.figs{margin:.2rem 0 .4rem;font-size:.92rem} .links a{margin-right:1rem;color:#0072B2}
+"""
+
+
+def write_index(reports: Path) -> Path:
+    """reports/index.html: every briefing in the folder, newest article first; static, opens from disk."""
+    items = []
+    for summary_file in sorted(reports.glob("*/summary.json")):
+        s = json.loads(summary_file.read_text(encoding="utf-8"))
+        items.append((s.get("published") or "", s, summary_file.parent.name))
+    items.sort(key=lambda t: (t[0], t[2]), reverse=True)
+    lis = []
+    for _, s, folder in items:
+        meta = " · ".join(x for x in (s.get("outlet"), s.get("published")) if x)
+        figs = "".join(f"<li>{escape(k)}</li>" for k in s.get("key_figures", [])[:4])
+        lis.append(
+            f'<li><h2><a href="{escape(folder)}/briefing.html">{escape(s.get("title") or folder)}</a></h2>'
+            f'<p class="meta">{escape(meta) or "outlet and date not given"}</p>'
+            + (f'<ul class="figs">{figs}</ul>' if figs else "")
+            + f'<p class="links"><a href="{escape(folder)}/briefing.html">HTML</a>'
+              f'<a href="{escape(folder)}/briefing.pdf">PDF</a><a href="{escape(folder)}/manifest.json">manifest</a></p></li>')
+    html = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Briefings</title>"
+            f"<style>{INDEX_CSS}</style></head><body><main><h1>Briefings</h1>"
+            f"<p class=\"dek\">{len(items)} briefing{'s' if len(items) != 1 else ''}</p><ul>{''.join(lis)}</ul>"
+            "</main></body></html>\n")
+    target = reports / "index.html"
+    tmp = target.with_suffix(".html.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
