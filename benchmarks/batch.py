@@ -61,7 +61,7 @@ def main() -> None:
           f"({t1 / n / single:.2f}x a single render)  all ok: {results[1][1]}")
     print(f"2 workers: {t2:6.1f} s  {n / t2 * 60:5.1f} articles/min  {t2 / n:5.1f} s per article  all ok: {results[2][1]}")
     print(f"speed-up with 2 workers: {t1 / t2:.2f}x (target >= 1.7x on 2 cores)")
-    print(f"peak memory of one worker process and its kernels (max RSS of children): "
+    print(f"peak memory of the largest single process (a worker or one of its kernels): "
           f"{max(r[2] for r in results.values()):.0f} MB")
     _ = resource
 

@@ -29,6 +29,7 @@ class Job:
     params_file: str | None
     overrides: dict
     processed_root: str | None
+    parallel: bool = True  # notebooks 02 and 03 side by side inside one render
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -59,7 +60,7 @@ def render_one(job: Job) -> dict:
     row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
     try:
         r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
-                   processed_root=job.processed_root)
+                   processed_root=job.processed_root, parallel=job.parallel)
         row.update(slug=r.slug, status="up to date" if r.up_to_date else "rendered")
     except LockedError as exc:
         row.update(status="locked", reason=str(exc))
@@ -81,8 +82,10 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
         from .params import load_params_file, merge
 
         merge(load_params_file(params_file), overrides)
+    # with several workers the cores are already busy: one kernel at a time inside each render
+    inner_parallel = bool(scheduler) is False and (workers or os.cpu_count() or 1) == 1
     jobs = [Job(str(a), str(out), str(params_file) if params_file else None, dict(overrides or {}),
-                str(processed_root) if processed_root else None) for a in articles]
+                str(processed_root) if processed_root else None, inner_parallel) for a in articles]
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     t0 = time.time()
     progress = _Progress(len(jobs), quiet)

@@ -181,7 +181,7 @@ def _optional_hash(path: str) -> str:
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
            quiet: bool = False, timeout: int | None = None, processed_root: str | Path | None = None,
            wait: float = 0.0, force: bool = False, params_file: str | Path | None = None,
-           log_json: bool = False) -> RenderResult:
+           log_json: bool = False, parallel: bool = True) -> RenderResult:
     """Render one article. Raises InputError (bad input, exit 2), StageError (exit 1) or LockedError (exit 75)."""
     from . import params as P
     from .text import read_article
@@ -201,11 +201,12 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     with SlugLock(reports, slug, wait):
         for stale in list(reports.glob(f".staging-{slug}-*")) + list(reports.glob(f".old-{slug}-*")):
             shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
-        return _Run(article, meta, values, slug, reports, processed, reporter, force).run()
+        return _Run(article, meta, values, slug, reports, processed, reporter, force, parallel).run()
 
 
 class _Run:
-    def __init__(self, article, meta, values, slug, reports, processed, reporter, force):
+    def __init__(self, article, meta, values, slug, reports, processed, reporter, force, parallel=True):
+        self.parallel = parallel
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = reports / slug
@@ -343,8 +344,8 @@ class _Run:
         progress = self.reporter.bar and len(todo) == 1
         for name, _ in todo:
             self.reporter.event("stage", stage=name, status="start", message=f"  {name}: executing")
-        if len(todo) == 1:
-            results = [self._execute(todo[0][0], staging, progress)]
+        if len(todo) == 1 or not self.parallel:
+            results = [self._execute(name, staging, progress) for name, _ in todo]
         else:  # 02 and 03 depend only on 01: run them side by side, each in its own kernel
             with ThreadPoolExecutor(len(todo)) as pool:
                 futures = [pool.submit(self._execute, name, staging, False) for name, _ in todo]

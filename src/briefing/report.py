@@ -171,8 +171,10 @@ def summary_text(b: Briefing) -> str:
     if b.funding_findings and b.funding_findings["findings"]:
         parts.append(e(b.funding_findings["findings"][0]["text"]))
     if claims is not None and len(claims):
-        ok = int(claims["verdict"].str.startswith("consistent").sum())
-        parts.append(f"Of the article's {len(claims)} checkable claims, {ok} agree with the court record.")
+        checked = claims[claims["verdict"] != "not checkable"]
+        ok = int(checked["verdict"].str.startswith("consistent").sum())
+        if len(checked):
+            parts.append(f"Of the article's {len(checked)} checkable claims, {ok} agree with the court record.")
     if not parts:
         f = b.tables["figures"]
         q = b.tables["quotes"]
@@ -363,9 +365,13 @@ def claims_section(b: Briefing) -> str:
     rows = []
     for _, r in c.iterrows():
         verdict = r["verdict"] + (f" ({r['tolerance']})" if r["tolerance"] else "")
-        ref = f"{float(r['reference_value']):g}" + (f" ({r['reference_detail']})" if r["reference_detail"] else "")
+        if r["verdict"] == "not checkable":
+            ref = r["reference_detail"]
+        else:
+            ref = f"{float(r['reference_value']):g}" + (f" ({r['reference_detail']})" if r["reference_detail"] else "")
         cls = "ok" if r["verdict"].startswith("consistent") else ("bad" if r["verdict"] == "inconsistent" else "na")
-        rows.append([cited(b, r["figure_id"]), e(r["fact"]), e(ref), e(f"{r['source']} ({r['confidence']})"),
+        src = f"{r['source']} ({r['confidence']})" if r["confidence"] else r["source"]
+        rows.append([cited(b, r["figure_id"]), e(r["fact"] or "–"), e(ref), e(src),
                      f'<span class="verdict {cls}">{e(verdict)}</span>'])
     return section("claims", "Claim checks", table_html(
         "The article's figures against the court record", ["Article says", "Fact", "Record", "Source (confidence)", "Verdict"],

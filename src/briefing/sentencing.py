@@ -191,6 +191,7 @@ def case_dates(case: Case) -> list[dict]:
 
 # --- claim checks -----------------------------------------------------------------------------------------
 
+CASE_CUES = r"jail|sentenc|prison|custody|convict|guilty|trial|court|charge|acquit|defendant"
 CONVICT_WORDS = r"jailed|convicted|sentenced|guilty|imprisoned|locked up|found guilty|men|members|defendants|offenders"
 
 
@@ -279,6 +280,18 @@ def check_claims(figures: "pd.DataFrame", case: Case | None, table: "pd.DataFram
                      "reference_value": fact["value"], "reference_detail": fact["detail"], "source": fact["source"],
                      "confidence": fact["confidence"], "verdict": verdict,
                      "tolerance": fact["tol_text"] if verdict == "consistent within tolerance" else ""})
+    # figures the article gives about the case that no fact in the case file covers: listed, not judged
+    for _, f in figures.iterrows():
+        if (f["figure_id"] in used_figs or f["vague"] or pd.isna(f["value"]) or f["in_quote"]
+                or f["kind"] not in ("count", "duration") or f["unit"] == "age_years"
+                or not re.search(CASE_CUES, _window(f["context"], f["text"], 40)[0], re.IGNORECASE)):
+            continue
+        if f["kind"] == "duration" and re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)):
+            continue
+        rows.append({"figure_id": f["figure_id"], "claim": f["context"], "article_text": f["text"],
+                     "article_value": float(f["value"]), "start": int(f["start"]), "end": int(f["end"]), "fact": "",
+                     "reference_value": float("nan"), "reference_detail": "the case file records no matching fact",
+                     "source": case.path.name, "confidence": "", "verdict": "not checkable", "tolerance": ""})
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("start", kind="stable").reset_index(drop=True)
 
