@@ -35,3 +35,13 @@ def seed_render(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("seed-render")
     return render(SEED, out=base / "reports", processed_root=base / "processed", quiet=True)
+
+
+def assert_offsets(text: str, tables: dict) -> None:
+    """Every row's start/end (first_start/first_end for people and organisations) points at its text."""
+    for name in ("paragraphs", "figures", "quotes", "dates"):
+        df = tables[name]
+        assert all(text[s:e] == x for s, e, x in zip(df["start"], df["end"], df["text"])), name
+    for name in ("people", "organisations"):
+        df = tables[name]
+        assert all(text[s:e] == x for s, e, x in zip(df["first_start"], df["first_end"], df["name"])), name

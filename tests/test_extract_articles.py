@@ -7,7 +7,7 @@ import pytest
 from briefing.extract import extract_text
 from briefing.meta import ArticleMeta
 from briefing.text import read_article
-from conftest import ARTICLES, all_articles
+from conftest import ARTICLES, all_articles, assert_offsets
 
 
 def tables(name, published=None):
@@ -22,14 +22,7 @@ def figs(t):
 @pytest.mark.parametrize("path", all_articles(), ids=lambda p: p.name)
 def test_every_offset_points_at_its_text(path):
     art = read_article(path)
-    t = extract_text(art.text, ArticleMeta(published=dt.date(2020, 6, 15)))
-    text = art.text
-    for name in ("paragraphs", "figures", "quotes", "dates"):
-        df = t[name]
-        assert all(text[s:e] == x for s, e, x in zip(df["start"], df["end"], df["text"])), name
-    for name in ("people", "organisations"):
-        df = t[name]
-        assert all(text[s:e] == x for s, e, x in zip(df["first_start"], df["first_end"], df["name"])), name
+    assert_offsets(art.text, extract_text(art.text, ArticleMeta(published=dt.date(2020, 6, 15))))
 
 
 def test_council_budget_money_formats():

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from briefing.extract import extract_text
 from briefing.text import normalise
+from conftest import assert_offsets
 
 WORDS = ["£24m", "£1.2bn", "$5", "seven", "twenty-one", "a dozen", "95 years", "18-week", "2006/7", "14%", "per cent",
          "said", "He said:", "“", "”", '"', "‘", "’", "``", "''", "Mr Smith", "Chief Constable Sara Thornton",
@@ -16,12 +17,7 @@ article_like = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), 
 def _check(text):
     text = normalise(text)
     tables = extract_text(text)
-    for name in ("paragraphs", "figures", "quotes", "dates"):
-        df = tables[name]
-        assert all(text[s:e] == x for s, e, x in zip(df["start"], df["end"], df["text"])), name
-    for name in ("people", "organisations"):
-        df = tables[name]
-        assert all(text[s:e] == x for s, e, x in zip(df["first_start"], df["first_end"], df["name"])), name
+    assert_offsets(text, tables)
     return tables
 
 

@@ -108,26 +108,26 @@ def test_sigkill_mid_run_keeps_the_previous_briefing(tmp_path):
     assert not list(out.glob(".staging-*"))
 
 
-@pytest.mark.slow
-def test_a_kernel_that_dies_is_a_clear_stage_error(tmp_path, monkeypatch):
+def break_notebook(tmp_path, monkeypatch, name: str, source: str) -> None:
+    """Render from a copy of the notebooks in which the first code cell after the parameters runs ``source``."""
     broken = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, broken)
-    nb = json.loads((broken / NB2).read_text(encoding="utf-8"))
-    nb["cells"][2]["source"] = "import os\nos._exit(3)"
-    (broken / NB2).write_text(json.dumps(nb), encoding="utf-8")
+    nb = json.loads((broken / name).read_text(encoding="utf-8"))
+    nb["cells"][2]["source"] = source
+    (broken / name).write_text(json.dumps(nb), encoding="utf-8")
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken)
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_is_a_clear_stage_error(tmp_path, monkeypatch):
+    break_notebook(tmp_path, monkeypatch, NB2, "import os\nos._exit(3)")
     with pytest.raises(StageError, match=f"{NB2} could not run: DeadKernelError"):
         render(SEED, out=tmp_path / "reports", processed_root=tmp_path / "processed", quiet=True)
 
 
 @pytest.mark.slow
 def test_cell_timeout_ends_the_run(tmp_path, monkeypatch):
-    broken = tmp_path / "notebooks"
-    shutil.copytree(paths.NOTEBOOKS_DIR, broken)
-    nb = json.loads((broken / NB3).read_text(encoding="utf-8"))
-    nb["cells"][2]["source"] = "import time\ntime.sleep(60)"
-    (broken / NB3).write_text(json.dumps(nb), encoding="utf-8")
-    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken)
+    break_notebook(tmp_path, monkeypatch, NB3, "import time\ntime.sleep(60)")
     t0 = time.time()
     with pytest.raises(StageError, match=f"{NB3} could not run: CellTimeoutError"):
         render(SEED, out=tmp_path / "reports", processed_root=tmp_path / "processed", quiet=True,

@@ -20,6 +20,12 @@ EPILOG = """exit codes:
 """
 
 
+def _parameter_options(parser: argparse.ArgumentParser, scope: str) -> None:
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
+                        help=f"set a parameter{scope} (see 'briefing params'); repeatable")
+    parser.add_argument("--params", metavar="FILE", help=f"YAML file of parameters{scope} (NAME: VALUE); -p overrides it")
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -35,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--article", metavar="PATH", help="plain-text article (default: the seed in data/raw/); its "
                    "ARTICLE.meta.yaml sidecar is read when present")
     r.add_argument("--out", metavar="DIR", help="reports folder (default: reports/); the briefing goes to DIR/<slug>/")
-    r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
-                   help="set a parameter (see 'briefing params'); repeatable")
-    r.add_argument("--params", metavar="FILE", help="YAML file of parameters (NAME: VALUE); -p overrides it")
+    _parameter_options(r, "")
     r.add_argument("--timeout", type=int, metavar="SECONDS", help="time limit per notebook cell (default 600; "
                    "same as -p timeout SECONDS)")
     r.add_argument("--force", action="store_true", help="re-run every stage even if its inputs are unchanged")
@@ -66,9 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the number of cores)")
     b.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786; "
                    "workers need this project installed and the same paths (a shared file system)")
-    b.add_argument("--params", metavar="FILE", help="YAML file of parameters for every article")
-    b.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
-                   help="set a parameter for every article; repeatable")
+    _parameter_options(b, " for every article")
     b.add_argument("--out", metavar="DIR", help="reports folder (default: reports/)")
     b.add_argument("-q", "--quiet", action="store_true", help="print only the summary table")
     return p
