@@ -177,9 +177,11 @@ INDEX_CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1a1a1a;margin:0;background:#fff}
 main{max-width:60rem;margin:0 auto;padding:2rem 1.25rem}
 h1{font-size:1.8rem;margin:0 0 .3rem} p.dek{color:#5a5a5a;margin:0 0 1.5rem}
-ul{list-style:none;padding:0;margin:0} li{border-top:1px solid #d9d9d9;padding:1rem 0}
+ul.list{list-style:none;padding:0;margin:0} ul.list>li{border-top:1px solid #d9d9d9;padding:1rem 0}
+ul.figs{margin:.3rem 0 .5rem;padding-left:1.2rem;font-size:.92rem} ul.figs li{padding:.1rem 0}
+h2 a{color:#1a1a1a}
 h2{font-size:1.15rem;margin:0 0 .2rem} .meta{color:#5a5a5a;font-size:.9rem;margin:0 0 .4rem}
-.figs{margin:.2rem 0 .4rem;font-size:.92rem} .links a{margin-right:1rem;color:#0072B2}
+.links a{margin-right:1rem;color:#0072B2}
 """
 
 
@@ -203,7 +205,7 @@ def write_index(reports: Path) -> Path:
     html = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Briefings</title>"
             f"<style>{INDEX_CSS}</style></head><body><main><h1>Briefings</h1>"
-            f"<p class=\"dek\">{len(items)} briefing{'s' if len(items) != 1 else ''}</p><ul>{''.join(lis)}</ul>"
+            f"<p class=\"dek\">{len(items)} briefing{'s' if len(items) != 1 else ''}</p><ul class=\"list\">{''.join(lis)}</ul>"
             "</main></body></html>\n")
     target = reports / "index.html"
     tmp = target.with_suffix(".html.tmp")
