@@ -18,9 +18,9 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -274,9 +274,13 @@ class _Run:
         staging.mkdir()
         try:
             with _KernelOutputToLog(staging / "render.log", self.reporter):
-                self._stage_notebooks(staging, [NB1])
-                self._stage_notebooks(staging, [NB2, NB3])
-                self._stage_notebooks(staging, [NB4])
+                try:
+                    self._start_workers(staging)
+                    self._stage_notebooks(staging, [NB1])
+                    self._stage_notebooks(staging, [NB2, NB3])
+                    self._stage_notebooks(staging, [NB4])
+                finally:
+                    self._stop_workers()
                 self._stage_document(staging, "html")
                 self._stage_document(staging, "pdf")
         except BaseException as exc:
@@ -328,6 +332,28 @@ class _Run:
         return {"slug": self.slug, "title": a.get("title") or self.slug, "outlet": a.get("outlet", ""),
                 "published": a.get("published", ""), "key_figures": key_figure_texts(b)}
 
+    def _start_workers(self, staging: Path) -> None:
+        """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
+        02-04 warm up while 01 runs; then it waits to be told to run its notebook or to skip it."""
+        likely = self.force or not self.cached(NB1, self._peek_key(NB1))
+        if not likely:  # 01 unchanged: the others' keys can be known now; start kernels only for changed ones
+            self.workers = {}
+            return
+        self.workers = {name: _NotebookWorker(self, name, staging) for name in (NB1, NB2, NB3, NB4)}
+        for w in self.workers.values():
+            w.start()
+
+    def _stop_workers(self) -> None:
+        for w in getattr(self, "workers", {}).values():
+            if not w.go.is_set():
+                w.decision = "skip"
+                w.go.set()
+        for w in getattr(self, "workers", {}).values():
+            w.join(timeout=120)
+
+    def _peek_key(self, name: str) -> str:
+        return self.key(name)
+
     def _stage_notebooks(self, staging: Path, names: list[str]) -> None:
         todo = []
         for name in names:
@@ -337,6 +363,9 @@ class _Run:
                 self.stages[name] = {"stage": name, "key": k, "outputs": self.previous[name]["outputs"],
                                      "seconds": 0.0, "cached": True}
                 self.reporter.event("stage", stage=name, status="cached", message=f"  {name}: unchanged, not re-run")
+                if name in self.workers:
+                    self.workers[name].decision = "skip"
+                    self.workers[name].go.set()
             else:
                 todo.append((name, k))
         if not todo:
@@ -345,26 +374,46 @@ class _Run:
         for name, _ in todo:
             self.reporter.event("stage", stage=name, status="start", message=f"  {name}: executing")
         if len(todo) == 1 or not self.parallel:
-            results = [self._execute(name, staging, progress) for name, _ in todo]
+            results = [self._run_worker(name, staging, progress) for name, _ in todo]
         else:  # 02 and 03 depend only on 01: run them side by side, each in its own kernel
-            with ThreadPoolExecutor(len(todo)) as pool:
-                futures = [pool.submit(self._execute, name, staging, False) for name, _ in todo]
-                results = [f.result() for f in futures]
+            for name, _ in todo:
+                w = self._worker(name, staging)
+                w.decision = "run"
+                w.go.set()
+            results = [self._run_worker(name, staging, False) for name, _ in todo]
         for (name, k), seconds in zip(todo, results):
             self.stages[name] = {"stage": name, "key": k, "outputs": self._processed_hash(name) if name in PROCESSED_OUTPUTS
                                  else sha256_file(staging / name), "seconds": seconds, "cached": False}
             self.reporter.event("stage", stage=name, status="done", seconds=seconds,
                                 message=f"  {name}: done in {seconds:.1f}s")
 
-    def _execute(self, name: str, staging: Path, progress: bool) -> float:
+    def _worker(self, name: str, staging: Path) -> "_NotebookWorker":
+        if name not in self.workers:
+            w = self.workers[name] = _NotebookWorker(self, name, staging)
+            w.start()
+        return self.workers[name]
+
+    def _run_worker(self, name: str, staging: Path, progress: bool) -> float:
+        w = self._worker(name, staging)
+        if not w.go.is_set():
+            w.progress = progress
+            w.decision = "run"
+            w.go.set()
+        w.join()
+        if w.error is not None:
+            raise w.error
+        return w.seconds
+
+    def _execute(self, name: str, staging: Path, progress: bool, km=None) -> float:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
 
         t0 = time.time()
+        extra = {"km": km} if km is not None else {"cwd": str(paths.NOTEBOOKS_DIR)}
         try:
             pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=self._nb_params(name),
-                                kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=progress,
-                                log_output=False, execution_timeout=self.values["timeout"])
+                                kernel_name="python3", progress_bar=progress, log_output=False,
+                                execution_timeout=self.values["timeout"], **extra)
         except PapermillExecutionError as exc:
             raise StageError(f"{name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
         except Exception as exc:  # a kernel that died or timed out, a missing kernel, ...
@@ -397,6 +446,72 @@ class _Run:
         self.stages[kind] = {"stage": kind, "key": k, "outputs": sha256_file(staging / name), "seconds": seconds,
                              "cached": False}
         self.reporter.event("stage", stage=kind, status="done", seconds=seconds, message=f"  {name}: done in {seconds:.1f}s")
+
+
+# what each notebook imports, loaded while its kernel waits for the notebooks before it
+WARM_UP = {
+    NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract",
+    NB2: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
+    NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
+    NB4: "import pandas, IPython.display, briefing.report",
+}
+
+
+class _NotebookWorker(threading.Thread):
+    """Runs one notebook in a kernel it started early, in its own thread (a kernel's client is bound to the
+    event loop of the thread that made it)."""
+
+    def __init__(self, run: "_Run", name: str, staging: Path):
+        super().__init__(name=f"briefing-{name}", daemon=True)
+        self.runner, self.nb, self.staging = run, name, staging
+        self.go = threading.Event()
+        self.decision = ""
+        self.progress = False
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+
+    def _start_kernel(self):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name="python3")
+        run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        try:
+            kc = km.client()
+            kc.start_channels()
+            try:
+                run_sync(kc.wait_for_ready)(timeout=60)
+                # silent, no history: the notebook's execution counts and outputs are unchanged
+                run_sync(kc.execute_interactive)(WARM_UP[self.nb], silent=True, store_history=False, timeout=60)
+            finally:
+                kc.stop_channels()
+        except Exception:
+            run_sync(km.shutdown_kernel)(now=True)
+            raise
+        return km
+
+    def run(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        km = None
+        try:
+            km = self._start_kernel()
+        except Exception:
+            km = None  # papermill will start a kernel itself
+        self.go.wait()
+        try:
+            if self.decision == "run":
+                self.seconds = self.runner._execute(self.nb, self.staging, self.progress, km=km)
+                km = None  # papermill shut it down
+        except BaseException as exc:
+            self.error = exc
+            km = None
+        finally:
+            if km is not None:
+                try:
+                    run_sync(km.shutdown_kernel)(now=True)
+                except Exception:
+                    pass
 
 
 def publish(staging: Path, out_dir: Path) -> None:
