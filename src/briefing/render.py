@@ -58,13 +58,15 @@ class Reporter:
     def __init__(self, quiet: bool = False, log_json: bool = False):
         self.quiet, self.log_json = quiet, log_json
         self.stream = sys.stderr
+        self.t0 = time.time()
 
     def event(self, event: str, **fields) -> None:
         if self.log_json:
-            print(json.dumps({"event": event, **fields}, sort_keys=True), file=self.stream, flush=True)
-        elif not self.quiet:
-            msg = fields.get("message") or f"{event}: {fields}"
-            print(msg, file=self.stream, flush=True)
+            fields.pop("message", None)
+            print(json.dumps({"event": event, "elapsed": round(time.time() - self.t0, 2), **fields}, sort_keys=True),
+                  file=self.stream, flush=True)
+        elif not self.quiet and fields.get("message"):
+            print(fields["message"], file=self.stream, flush=True)
 
     @property
     def bar(self) -> bool:
@@ -274,13 +276,19 @@ class _Run:
         staging.mkdir()
         try:
             with _KernelOutputToLog(staging / "render.log", self.reporter):
+                preload = None
                 try:
                     self._start_workers(staging)
                     self._stage_notebooks(staging, [NB1])
+                    if self.workers:  # a cold run: load the document stages' libraries while kernels 02-04 work
+                        preload = threading.Thread(target=_preload_document_libraries, daemon=True)
+                        preload.start()
                     self._stage_notebooks(staging, [NB2, NB3])
                     self._stage_notebooks(staging, [NB4])
                 finally:
                     self._stop_workers()
+                if preload is not None:
+                    preload.join()
                 self._stage_document(staging, "html")
                 self._stage_document(staging, "pdf")
         except BaseException as exc:
@@ -314,23 +322,13 @@ class _Run:
             return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
                                 prev, stage_list, up_to_date=True)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        (staging / "summary.json").write_text(json.dumps(self._summary(), indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
+        shutil.copy2(self.processed / "briefing" / "summary.json", staging / "summary.json")  # written by notebook 04
         publish(staging, self.out_dir)
         self.reporter.event("done", status="rendered", slug=self.slug, seconds=manifest["seconds"],
                             message=f"rendered {_rel(self.out_dir / 'briefing.html')} and briefing.pdf "
                                     f"in {manifest['seconds']:.1f}s")
         return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
                             manifest, stage_list)
-
-    def _summary(self) -> dict:
-        """Title, outlet, date and key figures, for the index page of a batch."""
-        from .report import key_figure_texts, load
-
-        b = load(self.processed)
-        a = b.article
-        return {"slug": self.slug, "title": a.get("title") or self.slug, "outlet": a.get("outlet", ""),
-                "published": a.get("published", ""), "key_figures": key_figure_texts(b)}
 
     def _start_workers(self, staging: Path) -> None:
         """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
@@ -339,7 +337,12 @@ class _Run:
         if not likely:  # 01 unchanged: the others' keys can be known now; start kernels only for changed ones
             self.workers = {}
             return
-        self.workers = {name: _NotebookWorker(self, name, staging) for name in (NB1, NB2, NB3, NB4)}
+        import papermill  # noqa: F401  (here, not in a worker thread where it would slow the first notebook)
+        # kernels start one wave at a time (01; then 02 and 03; then 04), so 01's is not slowed by the others
+        w1 = _NotebookWorker(self, NB1, staging)
+        w2, w3 = _NotebookWorker(self, NB2, staging, [w1]), _NotebookWorker(self, NB3, staging, [w1])
+        w4 = _NotebookWorker(self, NB4, staging, [w2, w3])
+        self.workers = {NB1: w1, NB2: w2, NB3: w3, NB4: w4}
         for w in self.workers.values():
             w.start()
 
@@ -448,6 +451,15 @@ class _Run:
         self.reporter.event("stage", stage=kind, status="done", seconds=seconds, message=f"  {name}: done in {seconds:.1f}s")
 
 
+def _preload_document_libraries() -> None:
+    try:
+        import nbconvert  # noqa: F401
+        import weasyprint  # noqa: F401
+        from nbconvert import HTMLExporter  # noqa: F401
+    except Exception:  # the stage itself will report it
+        pass
+
+
 # what each notebook imports, loaded while its kernel waits for the notebooks before it
 WARM_UP = {
     NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract",
@@ -461,9 +473,11 @@ class _NotebookWorker(threading.Thread):
     """Runs one notebook in a kernel it started early, in its own thread (a kernel's client is bound to the
     event loop of the thread that made it)."""
 
-    def __init__(self, run: "_Run", name: str, staging: Path):
+    def __init__(self, run: "_Run", name: str, staging: Path, after: list | None = None):
         super().__init__(name=f"briefing-{name}", daemon=True)
         self.runner, self.nb, self.staging = run, name, staging
+        self.after = after or []
+        self.ready = threading.Event()  # this worker's kernel is up (or failed to start)
         self.go = threading.Event()
         self.decision = ""
         self.progress = False
@@ -494,10 +508,16 @@ class _NotebookWorker(threading.Thread):
         from jupyter_core.utils import run_sync
 
         km = None
+        for w in self.after:
+            w.ready.wait(timeout=120)
         try:
-            km = self._start_kernel()
+            if not (self.go.is_set() and self.decision == "skip"):
+                km = self._start_kernel()
         except Exception:
             km = None  # papermill will start a kernel itself
+        finally:
+            self.ready.set()
+            self.runner.reporter.event("kernel", stage=self.nb, status="ready" if km is not None else "not started")
         self.go.wait()
         try:
             if self.decision == "run":

@@ -213,6 +213,18 @@ def key_figures(b: Briefing) -> str:
     return section("key-figures", "Key figures", '<div class="cards">' + "".join(cards[:6]) + "</div>")
 
 
+def save_summary(b: Briefing) -> dict:
+    """Write ``briefing/summary.json`` (title, outlet, date, key figures as text) into the processed folder, for the
+    index page of a batch; returns it."""
+    a = b.article
+    summary = {"slug": a.get("slug", ""), "title": a.get("title") or a.get("slug", ""), "outlet": a.get("outlet", ""),
+               "published": a.get("published", ""), "key_figures": key_figure_texts(b)}
+    folder = b.processed / "briefing"  # not beside notebook 01's tables, whose hash keys the later stages
+    folder.mkdir(exist_ok=True)
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return summary
+
+
 def key_figure_texts(b: Briefing) -> list[str]:
     """The key-figure cards as plain text ("95: years in total, as reported")."""
     html = key_figures(Briefing(b.article, b.text, b.tables, b.funding, b.funding_findings, b.sentencing, b.params,
