@@ -9,7 +9,6 @@ from scratch); every run starts cold (fresh report and processed folders).
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys
@@ -63,7 +62,6 @@ def main() -> None:
     print(f"speed-up with 2 workers: {t1 / t2:.2f}x (target >= 1.7x on 2 cores)")
     print(f"peak memory of the largest single process (a worker or one of its kernels): "
           f"{max(r[2] for r in results.values()):.0f} MB")
-    _ = resource
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """Deflators from the real reference files, real-terms analysis, per-unit figures."""
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -150,4 +149,3 @@ def test_run_funding_switches_deflator_and_base(tmp_path, seed_extraction):
     assert gdp.base_year == "2024-25" and cpi.base_year == "2013-14"
     assert "73%" in gdp.findings[0]["text"] and "GDP deflator" in gdp.findings[0]["text"]
     assert "CPI" in cpi.findings[0]["text"] and "2013-14 prices" in cpi.findings[0]["text"]
-    _ = shutil

@@ -333,7 +333,7 @@ class _Run:
     def _start_workers(self, staging: Path) -> None:
         """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
         02-04 warm up while 01 runs; then it waits to be told to run its notebook or to skip it."""
-        likely = self.force or not self.cached(NB1, self._peek_key(NB1))
+        likely = self.force or not self.cached(NB1, self.key(NB1))
         if not likely:  # 01 unchanged: the others' keys can be known now; start kernels only for changed ones
             self.workers = {}
             return
@@ -353,9 +353,6 @@ class _Run:
                 w.go.set()
         for w in getattr(self, "workers", {}).values():
             w.join(timeout=120)
-
-    def _peek_key(self, name: str) -> str:
-        return self.key(name)
 
     def _stage_notebooks(self, staging: Path, names: list[str]) -> None:
         todo = []

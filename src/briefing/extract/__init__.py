@@ -7,7 +7,6 @@ them against :mod:`briefing.extract.schemas` and writes them (CSV + JSON) into a
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import json
 import os
 import shutil
@@ -184,4 +183,3 @@ def read_tables(folder: str | Path) -> tuple[dict, str, dict[str, pd.DataFrame]]
 
 
 __all__ = ["extract_article", "extract_text", "write_tables", "read_tables", "Extraction", "TABLES"]
-_ = dt
