@@ -8,10 +8,11 @@ note pointing to the sentence it came from (a link in HTML, a footnote-style lis
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import platform
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from . import __version__
 from .extract import read_tables
 from .format import money, number, pct
 from .stages import load_chart
+from .text import sentence_spans, split_paragraphs
 
 
 def e(x) -> str:
@@ -32,6 +34,8 @@ class Notes:
     """Numbered references from figures in the briefing to sentences of the article."""
     text: str
     items: list[tuple[str, int, int]] = field(default_factory=list)  # (note id, start, end)
+    _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def cite(self, start: int, end: int) -> str:
         for i, (nid, s, en) in enumerate(self.items, 1):
@@ -42,24 +46,20 @@ class Notes:
         return f'<a class="note" href="#{nid}" aria-label="source note {len(self.items)}">[{len(self.items)}]</a>'
 
     def sentence_of(self, start: int, end: int) -> tuple[str, int, int]:
-        """The sentence around [start, end): (sentence, offset of the span in it, end offset in it)."""
-        lo = self.text.rfind("\n", 0, start) + 1
-        hi = self.text.find("\n", end)
-        hi = len(self.text) if hi < 0 else hi
-        para = self.text[lo:hi]
-        mark = re.match(r"\s*(?:[•●▪◦·‣*]|-|–)\s+", para)
-        cut = mark.end() if mark else 0
-        rel_s, rel_e = start - lo, end - lo
-        s = cut
-        for m in re.finditer(r"[.!?][”\"’']?\s+(?=[“\"‘A-Z])", para):
-            if m.end() <= rel_s:
-                s = max(s, m.end())
-        e = len(para)
-        for m in re.finditer(r"[.!?][”\"’']?(?=\s+[“\"‘A-Z])", para):
-            if m.end() >= rel_e:
-                e = m.end()
-                break
-        return para[s:e].strip(), rel_s - s, rel_e - s
+        """The sentence around [start, end) as the extractor splits sentences (the figures' ``context``):
+        (sentence, offset of the span in it, end offset in it)."""
+        if self._spans is None:
+            self._spans = sentence_spans(self.text, split_paragraphs(self.text))
+            self._starts = [s for s, _ in self._spans]
+        if not self._spans:
+            return self.text[start:end], 0, end - start
+        i = max(0, bisect.bisect_right(self._starts, start) - 1)
+        s, e = self._spans[i]
+        while e < end and i + 1 < len(self._spans):  # a span that runs over a sentence end
+            i += 1
+            e = self._spans[i][1]
+        s = min(s, start)
+        return self.text[s:max(e, end)], start - s, end - s
 
 
 @dataclass
@@ -227,8 +227,7 @@ def save_summary(b: Briefing) -> dict:
 
 def key_figure_texts(b: Briefing) -> list[str]:
     """The key-figure cards as plain text ("95: years in total, as reported")."""
-    html = key_figures(Briefing(b.article, b.text, b.tables, b.funding, b.funding_findings, b.sentencing, b.params,
-                                Notes(b.text), b.processed))
+    html = key_figures(replace(b, notes=Notes(b.text)))  # fresh notes: the briefing's numbering stays untouched
     out = []
     for value, label in re.findall(r'<p class="value">(.*?)</p><p class="label">(.*?)</p>', html, re.S):
         value = re.sub(r"<a [^>]*>.*?</a>", "", value)

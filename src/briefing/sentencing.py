@@ -250,7 +250,7 @@ def check_claims(figures: "pd.DataFrame", case: Case | None, table: "pd.DataFram
     for _, f in figures.iterrows():
         if f["vague"] or pd.isna(f["value"]) or f["in_quote"]:
             continue
-        if f["kind"] == "duration" and re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)) \
+        if f["kind"] == "duration" and _followed_by_time_word(f) \
                 and not re.search(r"\b(?:for|of|to|total)\s+(?:\w+\s+)?$", _before(f)):
             continue  # "A year after the trial ...": a point in time, not a length
         window, at = _window(f["context"], f["text"])
@@ -286,7 +286,7 @@ def check_claims(figures: "pd.DataFrame", case: Case | None, table: "pd.DataFram
                 or f["kind"] not in ("count", "duration") or f["unit"] == "age_years"
                 or not re.search(CASE_CUES, _window(f["context"], f["text"], 40)[0], re.IGNORECASE)):
             continue
-        if f["kind"] == "duration" and re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)):
+        if f["kind"] == "duration" and _followed_by_time_word(f):
             continue
         rows.append({"figure_id": f["figure_id"], "claim": f["context"], "article_text": f["text"],
                      "article_value": float(f["value"]), "start": int(f["start"]), "end": int(f["end"]), "fact": "",
@@ -294,6 +294,11 @@ def check_claims(figures: "pd.DataFrame", case: Case | None, table: "pd.DataFram
                      "source": case.path.name, "confidence": "", "verdict": "not checkable", "tolerance": ""})
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _followed_by_time_word(f) -> bool:
+    """'a year after ...', 'two weeks ago': a duration used to place an event in time."""
+    return bool(re.match(r"\s*(?:after|before|ago|later|earlier|on)\b", _after(f)))
 
 
 def _before(f) -> str:

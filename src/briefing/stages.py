@@ -113,8 +113,7 @@ def run_sentencing(processed_dir: str | Path, case: str | Path | None, comparato
     article_sentences = figs[mask & (figs["unit"] != "age_years")][["figure_id", "text", "value", "unit", "context", "start", "end"]]
     out = _fresh(processed_dir / "sentencing")
     c = sentencing.load_case(case) if case else None
-    res = SentencingResult(c, None, None, "", None, sentencing.check_claims(figs, c, None) if c is None else None,
-                           article_sentences)
+    res = SentencingResult(c, None, None, "", None, sentencing.check_claims(figs, None, None), article_sentences)
     if c is not None:
         t = sentencing.sentences_table(c)
         res.table, res.totals, res.explanation = t, sentencing.totals(t), sentencing.explain_total(c, t)

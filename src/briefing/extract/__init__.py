@@ -134,11 +134,6 @@ def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Ex
     return Extraction(article, art.text, tables, art.warnings)
 
 
-def _sidecar(path: str | Path) -> Path | None:
-    p = Path(path).with_suffix(".meta.yaml")
-    return p if p.exists() else None
-
-
 def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
     """Write article.json, text.txt and the CSVs into ``out_dir``, replacing it only when all are written."""
     out_dir = Path(out_dir)
