@@ -24,13 +24,17 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, kernels, paths
 from .errors import BriefingError, StageError
 from .meta import load_meta, sidecar_for
 
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# nbformat (under papermill and nbconvert) imports jsonschema, which imports rfc3987-syntax when it is installed
+# (jupyterlab's dependencies install it); that package builds a Lark grammar at import, about 2 s of CPU per process
+# (python-jsonschema/jsonschema#1392 and #1521). Nothing here checks IRI formats, so it is not loaded.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 NB1, NB2, NB3, NB4 = paths.NOTEBOOKS
 STAGES = [NB1, NB2, NB3, NB4, "html", "pdf"]
@@ -276,21 +280,21 @@ class _Run:
         staging.mkdir()
         try:
             with _KernelOutputToLog(staging / "render.log", self.reporter):
-                preload = None
                 try:
                     self._start_workers(staging)
                     self._stage_notebooks(staging, [NB1])
+                    preload = None
                     if self.workers:  # a cold run: load the document stages' libraries while kernels 02-04 work
                         preload = threading.Thread(target=_preload_document_libraries, daemon=True)
                         preload.start()
                     self._stage_notebooks(staging, [NB2, NB3])
                     self._stage_notebooks(staging, [NB4])
+                    if preload is not None:
+                        preload.join()
+                    self._stage_document(staging, "html")  # while the kernels shut down
+                    self._stage_document(staging, "pdf")
                 finally:
                     self._stop_workers()
-                if preload is not None:
-                    preload.join()
-                self._stage_document(staging, "html")
-                self._stage_document(staging, "pdf")
         except BaseException as exc:
             failed = self.out_dir / "failed" / self.run_id
             failed.parent.mkdir(parents=True, exist_ok=True)
@@ -337,6 +341,13 @@ class _Run:
         if not likely:  # 01 unchanged: the others' keys can be known now; start kernels only for changed ones
             self.workers = {}
             return
+        self.template = None
+        if kernels.ENABLED:  # one process imports what kernels need; each notebook's kernel is forked from it
+            try:
+                self.template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR))
+                self.template.preload(WARM_UP[NB1])
+            except Exception:  # kernels start the ordinary way
+                self.template = None
         import papermill  # noqa: F401  (here, not in a worker thread where it would slow the first notebook)
         # kernels start one wave at a time (01; then 02 and 03; then 04), so 01's is not slowed by the others
         w1 = _NotebookWorker(self, NB1, staging)
@@ -353,6 +364,9 @@ class _Run:
                 w.go.set()
         for w in getattr(self, "workers", {}).values():
             w.join(timeout=120)
+        if getattr(self, "template", None) is not None:
+            self.template.close()
+            self.template = None
 
     def _stage_notebooks(self, staging: Path, names: list[str]) -> None:
         todo = []
@@ -399,7 +413,7 @@ class _Run:
             w.progress = progress
             w.decision = "run"
             w.go.set()
-        w.join()
+        w.done.wait()
         if w.error is not None:
             raise w.error
         return w.seconds
@@ -476,24 +490,28 @@ class _NotebookWorker(threading.Thread):
         self.after = after or []
         self.ready = threading.Event()  # this worker's kernel is up (or failed to start)
         self.go = threading.Event()
+        self.done = threading.Event()  # the notebook ran (or failed, or was skipped)
         self.decision = ""
         self.progress = False
         self.error: BaseException | None = None
         self.seconds = 0.0
 
     def _start_kernel(self):
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name="python3")
+        template = getattr(self.runner, "template", None)
+        km = kernels.kernel_manager(template, kernel_name="python3")
         run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        if template is not None and self.nb == NB1:  # the later notebooks' imports, while 01 runs
+            template.preload("; ".join(WARM_UP[n] for n in (NB2, NB3, NB4)))
         try:
             kc = km.client()
             kc.start_channels()
             try:
                 run_sync(kc.wait_for_ready)(timeout=60)
-                # silent, no history: the notebook's execution counts and outputs are unchanged
-                run_sync(kc.execute_interactive)(WARM_UP[self.nb], silent=True, store_history=False, timeout=60)
+                # silent, no history, a throwaway namespace: the notebook's counts, outputs and names are unchanged
+                run_sync(kc.execute_interactive)(f"exec({WARM_UP[self.nb]!r}, {{}})", silent=True, store_history=False,
+                                                 timeout=60)
             finally:
                 kc.stop_channels()
         except Exception:
@@ -519,14 +537,14 @@ class _NotebookWorker(threading.Thread):
         try:
             if self.decision == "run":
                 self.seconds = self.runner._execute(self.nb, self.staging, self.progress, km=km)
-                km = None  # papermill shut it down
         except BaseException as exc:
             self.error = exc
-            km = None
         finally:
-            if km is not None:
+            self.done.set()  # the next stage can start while this kernel shuts down
+            if km is not None:  # papermill leaves a kernel it was given running
                 try:
-                    run_sync(km.shutdown_kernel)(now=True)
+                    km.stop_clients()
+                    run_sync(km.shutdown_kernel)(now=self.error is not None)
                 except Exception:
                     pass
 

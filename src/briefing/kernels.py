@@ -1,0 +1,233 @@
+"""Jupyter kernels forked from a warm template process.
+
+Starting an IPython kernel costs a Python start-up, ipykernel's imports and then the notebook's own imports
+(pandas, pandera, matplotlib, the ``briefing`` package): 1.5-2 CPU-seconds per kernel, four kernels per render.
+A *template* process pays for those imports once. Each notebook's kernel is then ``os.fork()``-ed from it and
+runs ipykernel's own ``IPKernelApp`` with the connection file jupyter_client wrote, exactly as
+``python -m ipykernel_launcher -f FILE`` would: same ports, messages, signals and shutdown, driven by papermill
+as usual. Only the imports are shared (copy-on-write); every kernel has its own fresh namespace.
+
+The template imports in waves (``preload``) so the first notebook's kernel is not kept waiting for modules only
+later notebooks use. It is used only when the kernel spec runs this same interpreter with ``ipykernel_launcher``
+(the project's ``python3`` kernel); any other spec, or any failure, falls back to jupyter_client's ordinary
+launch. ``BRIEFING_FORK_KERNELS=0`` turns it off.
+
+The template exits when the process that started it closes its pipe (including when that process is killed);
+kernels forked from it watch it as their parent and exit with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+ENABLED = os.environ.get("BRIEFING_FORK_KERNELS", "1") != "0"
+
+
+class KernelTemplate:
+    """A process holding the imports kernels need; ``spawn`` forks a kernel from it."""
+
+    def __init__(self, cwd: str | None = None, env: dict | None = None):
+        env = dict(os.environ if env is None else env)
+        # numpy's BLAS must not have started threads before a fork; these notebooks do no large linear algebra
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "briefing.kernels"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, cwd=cwd, env=env, close_fds=True)
+        self.lock = threading.Lock()
+
+    def preload(self, modules: str) -> None:
+        """Ask the template to import ``modules`` (an import statement) before it forks the next kernel."""
+        with self.lock:
+            self._send({"import": modules})
+
+    def spawn(self, argv: list[str], cwd: str, env: dict) -> int:
+        """Fork a kernel running ``IPKernelApp`` with ``argv``; returns its process id."""
+        with self.lock:
+            self._send({"spawn": argv, "cwd": cwd, "env": env})
+            line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the kernel template process has exited")
+        return int(json.loads(line)["pid"])
+
+    def _send(self, msg: dict) -> None:
+        self.proc.stdin.write(json.dumps(msg).encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def kernel_argv(kernel_cmd: list[str]) -> list[str] | None:
+    """The IPKernelApp arguments of a kernel command that the template can run, else None."""
+    if len(kernel_cmd) < 3 or kernel_cmd[1:3] != ["-m", "ipykernel_launcher"]:
+        return None
+    try:
+        if not os.path.samefile(kernel_cmd[0], sys.executable):
+            return None
+    except OSError:
+        return None
+    return list(kernel_cmd[3:])
+
+
+class ForkedKernelProcess:
+    """The parts of ``subprocess.Popen`` that jupyter_client's local provisioner uses, for a kernel that is a
+    child of the template (which reaps it), not of this process."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0  # gone; its exit status went to the template
+            except PermissionError:
+                pass
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def kernel_manager(template: KernelTemplate | None, **kwargs):
+    """An AsyncKernelManager whose kernel is forked from ``template`` when it can be (else launched as usual)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ForkingKernelManager(AsyncKernelManager):
+        clients: list = []
+
+        def client(self, **kw):
+            kc = super().client(**kw)
+            self.clients = [*self.clients, kc]
+            return kc
+
+        def stop_clients(self) -> None:
+            """Close the channels of every client made for this kernel (papermill leaves them open when it
+            was given the kernel manager; their heartbeat threads would slow the process's exit)."""
+            for kc in self.clients:
+                try:
+                    kc.stop_channels()
+                except Exception:
+                    pass
+            self.clients = []
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            argv = kernel_argv(kernel_cmd) if template is not None else None
+            if argv is None:
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
+            pid = template.spawn(argv, str(kw.get("cwd") or os.getcwd()), env)  # a fork: milliseconds
+            prov = self.provisioner
+            prov.process, prov.pid, prov.pgid = ForkedKernelProcess(pid), pid, pid
+            prov.cwd = kw.get("cwd") or os.getcwd()
+            self._reconcile_connection_info(prov.connection_info)
+
+    return ForkingKernelManager(**kwargs)
+
+
+# --- the template process -----------------------------------------------------------------------------------
+
+def _kernel(req: dict) -> None:
+    """In the forked child: become an ordinary IPython kernel; never returns."""
+    code = 1
+    try:
+        os.setsid()  # its own process group, as jupyter_client gives kernels, so signals reach only it
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(2, 1)  # stdout was the template's reply pipe; the kernel's own output goes where its stderr goes
+        os.close(null)
+        os.chdir(req["cwd"])
+        os.environ.clear()
+        os.environ.update(req["env"])
+        # ipykernel exits when its parent (the template) goes; its default was read when the template imported it
+        os.environ["JPY_PARENT_PID"] = parent = str(os.getppid())
+        argv = [*req["spawn"], f"--IPKernelApp.parent_handle={parent}"]
+        sys.argv = [sys.argv[0], *argv]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance(argv=argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:  # noqa: BLE001  (reported on stderr, which is the render's log)
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            import atexit
+
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _serve() -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit, never left as zombies
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the render, which shuts the kernels down
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # as ipykernel_launcher does; IPython adds the working directory back in each kernel
+    import ipykernel.kernelapp  # noqa: F401
+
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    for line in requests:
+        req = json.loads(line)
+        if "import" in req:
+            try:
+                exec(req["import"], {})
+            except Exception as exc:  # the notebook's own import will fail and say why
+                print(f"kernel template: {req['import']!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        elif "spawn" in req:
+            pid = os.fork()
+            if pid == 0:
+                _kernel(req)
+            replies.write(json.dumps({"pid": pid}).encode() + b"\n")
+            replies.flush()
+    os._exit(0)  # the render closed the pipe (or died): no interpreter teardown of everything imported
+
+
+if __name__ == "__main__":
+    _serve()
