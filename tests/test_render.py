@@ -7,6 +7,7 @@ import shutil
 import pypdf
 import pytest
 
+from briefing import kernels
 from briefing.render import render
 from conftest import ARTICLES, CASES, SEED
 
@@ -75,8 +76,11 @@ def test_manifest(seed_render):
     assert m["outputs"]["briefing.pdf"] == hashlib.sha256(seed_render.pdf.read_bytes()).hexdigest()
 
 
-def test_byte_reproducible(seed_render, tmp_path):
+def test_byte_reproducible(seed_render, tmp_path, monkeypatch):
+    """Same inputs, same bytes: also between kernels forked from the template and kernels started the usual way."""
+    monkeypatch.setattr(kernels, "ENABLED", False)
     again = render(SEED, out=tmp_path / "reports", processed_root=tmp_path / "processed", quiet=True)
+    assert "kernel template" not in (again.out_dir / "render.log").read_text(encoding="utf-8")
     for name in ("briefing.html", "briefing.pdf"):
         assert (again.out_dir / name).read_bytes() == (seed_render.out_dir / name).read_bytes(), name
 

@@ -12,6 +12,7 @@ import glob
 import json
 import os
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ class Job:
     params_file: str | None
     overrides: dict
     processed_root: str | None
-    parallel: bool = True  # notebooks 02 and 03 side by side inside one render
+    # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
+    parallel: bool = False
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -51,6 +53,21 @@ def expand(patterns: list[str]) -> list[Path]:
     return list(found)
 
 
+_TEMPLATE = None  # this worker process's kernel template, kept for all its articles
+_TEMPLATE_LOCK = threading.Lock()
+
+
+def _kernel_template():
+    """Kernels for every article this worker renders are forked from one process that imported their libraries."""
+    global _TEMPLATE
+    from .render import warm_kernel_template
+
+    with _TEMPLATE_LOCK:
+        if _TEMPLATE is None or _TEMPLATE.proc.poll() is not None:
+            _TEMPLATE = warm_kernel_template()
+        return _TEMPLATE
+
+
 def render_one(job: Job) -> dict:
     """Runs in a worker: render one article and report how it went, never raising."""
     from .errors import BriefingError
@@ -60,7 +77,7 @@ def render_one(job: Job) -> dict:
     row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
     try:
         r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
-                   processed_root=job.processed_root, parallel=job.parallel)
+                   processed_root=job.processed_root, parallel=job.parallel, kernel_template=_kernel_template())
         row.update(slug=r.slug, status="up to date" if r.up_to_date else "rendered")
     except LockedError as exc:
         row.update(status="locked", reason=str(exc))
@@ -82,10 +99,8 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
         from .params import load_params_file, merge
 
         merge(load_params_file(params_file), overrides)
-    # with several workers the cores are already busy: one kernel at a time inside each render
-    inner_parallel = bool(scheduler) is False and (workers or os.cpu_count() or 1) == 1
     jobs = [Job(str(a), str(out), str(params_file) if params_file else None, dict(overrides or {}),
-                str(processed_root) if processed_root else None, inner_parallel) for a in articles]
+                str(processed_root) if processed_root else None) for a in articles]
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
     t0 = time.time()
     progress = _Progress(len(jobs), quiet)

@@ -18,6 +18,7 @@ kernels forked from it watch it as their parent and exit with it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -46,10 +47,11 @@ class KernelTemplate:
         with self.lock:
             self._send({"import": modules})
 
-    def spawn(self, argv: list[str], cwd: str, env: dict) -> int:
-        """Fork a kernel running ``IPKernelApp`` with ``argv``; returns its process id."""
+    def spawn(self, argv: list[str], cwd: str, env: dict, log: str | None = None) -> int:
+        """Fork a kernel running ``IPKernelApp`` with ``argv``; returns its process id. The kernel's own
+        stdout and stderr are appended to ``log`` (default: the template's stderr)."""
         with self.lock:
-            self._send({"spawn": argv, "cwd": cwd, "env": env})
+            self._send({"spawn": argv, "cwd": cwd, "env": env, "log": log})
             line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError("the kernel template process has exited")
@@ -129,8 +131,48 @@ class ForkedKernelProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def kernel_manager(template: KernelTemplate | None, **kwargs):
-    """An AsyncKernelManager whose kernel is forked from ``template`` when it can be (else launched as usual)."""
+def _client_class():
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class ReadyClient(AsyncKernelClient):
+        """jupyter_client's client, with a ``wait_for_ready`` that does not idle.
+
+        The stock one ends by reading IOPub until it has been quiet for 0.2 s; papermill calls it again on a
+        kernel that is already up, so every notebook waited at least 0.4 s for nothing. This one checks the same
+        things (a ``kernel_info_reply`` on shell, and IOPub delivering) and then drains what is already queued.
+        Late IOPub messages are harmless: clients match them to their request and drop the rest."""
+
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=0.5)
+                except Empty:
+                    msg = None
+                if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                    try:  # the kernel publishes its busy/idle status for that request: IOPub is connected
+                        await self.iopub_channel.get_msg(timeout=0.2)
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+            while await self.iopub_channel.msg_ready():
+                await self.iopub_channel.get_msg(timeout=0)
+
+    return ReadyClient
+
+
+def kernel_manager(template: KernelTemplate | None, log: str | None = None, **kwargs):
+    """An AsyncKernelManager whose kernel is forked from ``template`` when it can be (else launched as usual);
+    a forked kernel writes its stdout and stderr to ``log``."""
     from jupyter_client.manager import AsyncKernelManager
 
     class ForkingKernelManager(AsyncKernelManager):
@@ -156,13 +198,13 @@ def kernel_manager(template: KernelTemplate | None, **kwargs):
             if argv is None:
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
-            pid = template.spawn(argv, str(kw.get("cwd") or os.getcwd()), env)  # a fork: milliseconds
+            pid = template.spawn(argv, str(kw.get("cwd") or os.getcwd()), env, log)  # a fork: milliseconds
             prov = self.provisioner
             prov.process, prov.pid, prov.pgid = ForkedKernelProcess(pid), pid, pid
             prov.cwd = kw.get("cwd") or os.getcwd()
             self._reconcile_connection_info(prov.connection_info)
 
-    return ForkingKernelManager(**kwargs)
+    return ForkingKernelManager(client_factory=_client_class(), **kwargs)
 
 
 # --- the template process -----------------------------------------------------------------------------------
@@ -175,6 +217,10 @@ def _kernel(req: dict) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
+        if req.get("log"):
+            log = os.open(req["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            os.dup2(log, 2)
+            os.close(log)
         os.dup2(2, 1)  # stdout was the template's reply pipe; the kernel's own output goes where its stderr goes
         os.close(null)
         os.chdir(req["cwd"])
@@ -221,6 +267,9 @@ def _serve() -> None:
             except Exception as exc:  # the notebook's own import will fail and say why
                 print(f"kernel template: {req['import']!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
         elif "spawn" in req:
+            # what the template imported stays out of the kernels' garbage collections, which would otherwise
+            # touch (and so copy) every shared page: Python's advice for pre-fork servers (gc.freeze)
+            gc.freeze()
             pid = os.fork()
             if pid == 0:
                 _kernel(req)

@@ -187,8 +187,12 @@ def _optional_hash(path: str) -> str:
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
            quiet: bool = False, timeout: int | None = None, processed_root: str | Path | None = None,
            wait: float = 0.0, force: bool = False, params_file: str | Path | None = None,
-           log_json: bool = False, parallel: bool = True) -> RenderResult:
-    """Render one article. Raises InputError (bad input, exit 2), StageError (exit 1) or LockedError (exit 75)."""
+           log_json: bool = False, parallel: bool = True,
+           kernel_template: "kernels.KernelTemplate | None" = None) -> RenderResult:
+    """Render one article. Raises InputError (bad input, exit 2), StageError (exit 1) or LockedError (exit 75).
+
+    ``parallel``: run notebooks 02 and 03 side by side. ``kernel_template``: fork kernels from this (a batch
+    worker keeps one for all its articles); by default the render starts its own and closes it at the end."""
     from . import params as P
     from .text import read_article
 
@@ -207,12 +211,15 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     with SlugLock(reports, slug, wait):
         for stale in list(reports.glob(f".staging-{slug}-*")) + list(reports.glob(f".old-{slug}-*")):
             shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
-        return _Run(article, meta, values, slug, reports, processed, reporter, force, parallel).run()
+        return _Run(article, meta, values, slug, reports, processed, reporter, force, parallel, kernel_template).run()
 
 
 class _Run:
-    def __init__(self, article, meta, values, slug, reports, processed, reporter, force, parallel=True):
+    def __init__(self, article, meta, values, slug, reports, processed, reporter, force, parallel=True,
+                 kernel_template=None):
         self.parallel = parallel
+        self.template, self.own_template = kernel_template, kernel_template is None
+        self.template_tried = self.preloaded_all = False
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = reports / slug
@@ -284,7 +291,7 @@ class _Run:
                     self._start_workers(staging)
                     self._stage_notebooks(staging, [NB1])
                     preload = None
-                    if self.workers:  # a cold run: load the document stages' libraries while kernels 02-04 work
+                    if self.workers:  # a parallel cold run: load the document libraries while kernels 02-04 work
                         preload = threading.Thread(target=_preload_document_libraries, daemon=True)
                         preload.start()
                     self._stage_notebooks(staging, [NB2, NB3])
@@ -334,20 +341,26 @@ class _Run:
         return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
                             manifest, stage_list)
 
-    def _start_workers(self, staging: Path) -> None:
-        """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
-        02-04 warm up while 01 runs; then it waits to be told to run its notebook or to skip it."""
-        likely = self.force or not self.cached(NB1, self.key(NB1))
-        if not likely:  # 01 unchanged: the others' keys can be known now; start kernels only for changed ones
-            self.workers = {}
-            return
-        self.template = None
-        if kernels.ENABLED:  # one process imports what kernels need; each notebook's kernel is forked from it
+    def _ensure_template(self, first: str) -> None:
+        """One process imports what the kernels need; each notebook's kernel is forked from it. It loads what
+        ``first`` needs, then (after that kernel is forked) what the others need."""
+        if self.template is None and self.own_template and kernels.ENABLED and not self.template_tried:
+            self.template_tried = True
             try:
                 self.template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR))
-                self.template.preload(WARM_UP[NB1])
+                self.template.preload(WARM_UP[first])
             except Exception:  # kernels start the ordinary way
                 self.template = None
+
+    def _start_workers(self, staging: Path) -> None:
+        """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
+        02-04 warm up while 01 runs; then it waits to be told to run its notebook or to skip it. Not parallel:
+        nothing starts early; each notebook's kernel starts when the notebook is about to run."""
+        likely = self.force or not self.cached(NB1, self.key(NB1))
+        if not likely or not self.parallel:  # 01 unchanged: the others' keys can be known now; start only those
+            self.workers = {}
+            return
+        self._ensure_template(NB1)
         import papermill  # noqa: F401  (here, not in a worker thread where it would slow the first notebook)
         # kernels start one wave at a time (01; then 02 and 03; then 04), so 01's is not slowed by the others
         w1 = _NotebookWorker(self, NB1, staging)
@@ -364,7 +377,7 @@ class _Run:
                 w.go.set()
         for w in getattr(self, "workers", {}).values():
             w.join(timeout=120)
-        if getattr(self, "template", None) is not None:
+        if self.own_template and self.template is not None:
             self.template.close()
             self.template = None
 
@@ -403,6 +416,7 @@ class _Run:
 
     def _worker(self, name: str, staging: Path) -> "_NotebookWorker":
         if name not in self.workers:
+            self._ensure_template(name)
             w = self.workers[name] = _NotebookWorker(self, name, staging)
             w.start()
         return self.workers[name]
@@ -480,6 +494,19 @@ WARM_UP = {
 }
 
 
+def warm_kernel_template() -> "kernels.KernelTemplate | None":
+    """A kernel template with every notebook's imports loaded, for a process that renders many articles
+    (None when forking kernels is turned off or the template cannot start)."""
+    if not kernels.ENABLED:
+        return None
+    try:
+        template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR))
+        template.preload("; ".join(WARM_UP.values()))
+        return template
+    except Exception:
+        return None
+
+
 class _NotebookWorker(threading.Thread):
     """Runs one notebook in a kernel it started early, in its own thread (a kernel's client is bound to the
     event loop of the thread that made it)."""
@@ -499,11 +526,12 @@ class _NotebookWorker(threading.Thread):
     def _start_kernel(self):
         from jupyter_core.utils import run_sync
 
-        template = getattr(self.runner, "template", None)
-        km = kernels.kernel_manager(template, kernel_name="python3")
+        template = self.runner.template
+        km = kernels.kernel_manager(template, log=str(self.staging / "render.log"), kernel_name="python3")
         run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
-        if template is not None and self.nb == NB1:  # the later notebooks' imports, while 01 runs
-            template.preload("; ".join(WARM_UP[n] for n in (NB2, NB3, NB4)))
+        if template is not None and not self.runner.preloaded_all:  # the later notebooks' imports, while this runs
+            self.runner.preloaded_all = True
+            template.preload("; ".join(WARM_UP.values()))
         try:
             kc = km.client()
             kc.start_channels()

@@ -1,0 +1,123 @@
+"""Kernels forked from the warm template are ordinary, separate IPython kernels driven through jupyter_client."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import pytest
+from jupyter_core.utils import run_sync
+
+from briefing import kernels, paths
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def template():
+    with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR)) as t:
+        t.preload("import json, briefing.text")
+        yield t
+
+
+def start(template):
+    km = kernels.kernel_manager(template, kernel_name="python3")
+    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+    kc = km.client()
+    kc.start_channels()
+    run_sync(kc.wait_for_ready)(timeout=60)
+    return km, kc
+
+
+def stop(km, kc):
+    kc.stop_channels()
+    run_sync(km.shutdown_kernel)(now=False)
+
+
+def run(kc, code: str, timeout: float = 30):
+    out = []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            out.append(msg["content"]["ename"])
+
+    reply = run_sync(kc.execute_interactive)(code, output_hook=hook, timeout=timeout)
+    return reply["content"]["status"], "".join(out).strip()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_forked_kernels_are_separate_and_start_fresh(template):
+    (km1, kc1), (km2, kc2) = start(template), start(template)
+    pids = km1.provisioner.pid, km2.provisioner.pid
+    try:
+        assert isinstance(km1.provisioner.process, kernels.ForkedKernelProcess)
+        status, out = run(kc1, "import os, sys\nx = 41\nprint(os.getpid(), os.getppid(), 'briefing.text' in sys.modules, "
+                               "os.getcwd(), sys.path[0] != '' or os.getcwd() in sys.path)")
+        pid, ppid, preloaded, cwd, _ = out.split()
+        assert status == "ok"
+        assert int(pid) == km1.provisioner.pid != km2.provisioner.pid
+        assert int(ppid) == template.proc.pid  # forked from the template, not started by this process
+        assert preloaded == "True"  # the template's imports are there ...
+        assert cwd == str(paths.NOTEBOOKS_DIR)
+        assert run(kc2, "print('x' in dir(), 'json' in dir())") == ("ok", "False False")  # ... its names are not
+        assert run(kc1, "print(x + 1)") == ("ok", "42")
+        code = "import numpy, pandas\nprint(pandas.Series([1.5, 2.5]).mean(), int(numpy.ones((50, 50)) @ numpy.ones(50) @ numpy.ones(50)))"
+        assert run(kc1, code) == ("ok", "2.0 2500")  # numpy's BLAS works after the fork
+    finally:
+        stop(km1, kc1)
+        stop(km2, kc2)
+    assert not any(alive(p) for p in pids)
+
+
+def test_interrupt_and_shutdown_reach_a_forked_kernel(template):
+    km, kc = start(template)
+    pid = km.provisioner.pid
+    kc.execute("import time\ntime.sleep(30)")
+    time.sleep(1)
+    run_sync(km.interrupt_kernel)()
+    reply = run_sync(kc.get_shell_msg)(timeout=10)
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
+    assert run(kc, "print('still here')") == ("ok", "still here")
+    stop(km, kc)
+    assert not alive(pid)
+
+
+def test_kernels_exit_when_the_template_is_killed(template):
+    km, kc = start(template)
+    pid = km.provisioner.pid
+    template.proc.kill()  # as when the render is killed: the template's kernels must not be left behind
+    deadline = time.time() + 10
+    while alive(pid) and time.time() < deadline:
+        time.sleep(0.2)
+    kc.stop_channels()
+    assert not alive(pid)
+
+
+def test_other_kernel_commands_are_launched_as_usual():
+    assert kernels.kernel_argv([sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) == ["-f", "c.json"]
+    assert kernels.kernel_argv(["/usr/bin/env", "-m", "ipykernel_launcher", "-f", "c.json"]) is None
+    assert kernels.kernel_argv([sys.executable, "-m", "other_kernel", "-f", "c.json"]) is None
+    km, kc = start(None)  # no template: jupyter_client's ordinary launch
+    try:
+        assert not isinstance(km.provisioner.process, kernels.ForkedKernelProcess)
+        assert run(kc, "print(1 + 1)") == ("ok", "2")
+    finally:
+        stop(km, kc)
+
+
+def test_a_dead_template_is_an_error_not_a_hang(template):
+    template.proc.kill()
+    template.proc.wait()
+    with pytest.raises((RuntimeError, OSError)):
+        template.spawn(["-f", "unused.json"], str(paths.NOTEBOOKS_DIR), dict(os.environ))
