@@ -89,3 +89,30 @@ def test_index_escapes_titles(tmp_path):
                                                 "key_figures": ["£5m: <b>sum</b>"]}))
     html = write_index(tmp_path).read_text()
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+
+
+@pytest.mark.slow
+def test_a_worker_forks_every_article_s_kernels_from_one_template(folder, tmp_path, monkeypatch):
+    """A batch worker keeps one warm kernel template for all its articles: four kernels per article, one template."""
+    from briefing import batch, kernels
+
+    spawned = []
+    real_spawn = kernels.KernelTemplate.spawn
+
+    def counting_spawn(self, *args, **kw):
+        spawned.append(self.proc.pid)
+        return real_spawn(self, *args, **kw)
+
+    monkeypatch.setattr(kernels.KernelTemplate, "spawn", counting_spawn)
+    monkeypatch.setattr(batch, "_TEMPLATE", None)
+    rows = [batch.render_one(batch.Job(str(folder / name), str(tmp_path / "reports"), None, {}, str(tmp_path / "processed")))
+            for name in GOOD]
+    try:
+        assert [r["status"] for r in rows] == ["rendered", "rendered"], rows
+        assert len(spawned) == 8 and len(set(spawned)) == 1
+        assert batch._TEMPLATE.proc.poll() is None  # still there for the next article
+        for name in GOOD:
+            log = (tmp_path / "reports" / name.removesuffix(".txt") / "render.log").read_text(encoding="utf-8")
+            assert "Traceback" not in log and "kernel template:" not in log
+    finally:
+        batch._TEMPLATE.close()

@@ -1,5 +1,3 @@
-from importlib.metadata import version as _v, PackageNotFoundError
-try:
-    __version__ = _v("briefing")
-except PackageNotFoundError:  # pragma: no cover
-    __version__ = "0.0.0"
+"""briefing: turn a news article into a sourced, analysed HTML and PDF briefing."""
+
+__version__ = "0.1.0"  # the one place it is set; pyproject.toml reads it

@@ -25,6 +25,11 @@ class ArticleMeta:
     slug: str = ""
 
 
+def load_yaml(text: str):
+    """``yaml.safe_load``, with libyaml's C parser when PyYAML was built with it (about ten times faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def sidecar_for(article: str | Path) -> Path:
     article = Path(article)
     return article.with_name(article.stem + ".meta.yaml")
@@ -43,7 +48,7 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
     if not path.is_file():
         raise InputError(f"{path}: no such metadata file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):

@@ -15,6 +15,7 @@ import yaml
 
 from . import paths
 from .errors import InputError
+from .meta import load_yaml
 
 SEED_SLUG = paths.SEED_ARTICLE.stem
 
@@ -71,7 +72,7 @@ def load_params_file(path: str | Path) -> dict:
     if not path.is_file():
         raise InputError(f"--params: no such file {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"--params: {path} is not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):

@@ -311,13 +311,19 @@ class _Run:
                                  f"unchanged)") from None
             raise
         stage_list = [self.stages[s] for s in STAGES]
-        up_to_date = all(s["cached"] for s in stage_list)
+        if all(s["cached"] for s in stage_list):
+            shutil.rmtree(staging)
+            prev = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
+            self.reporter.event("done", status="up to date", slug=self.slug, seconds=round(time.time() - started, 2),
+                                message=f"{self.slug}: up to date ({_rel(self.out_dir / 'briefing.pdf')})")
+            return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
+                                prev, stage_list, up_to_date=True)
         manifest = {
             "run_id": self.run_id, "slug": self.slug, "briefing_version": __version__, "python": sys.version.split()[0],
             "parameters": self.public,
             "inputs": {"article": {"path": _rel(self.article), "sha256": sha256_file(self.article)}},
             "reference": {p.name: sha256_file(p) for p in sorted(paths.REFERENCE_DIR.iterdir()) if p.is_file()},
-            "stages": stage_list, "seconds": round(time.time() - started, 2), "up_to_date": up_to_date,
+            "stages": stage_list, "seconds": round(time.time() - started, 2), "up_to_date": False,
             "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "outputs": {n: sha256_file(staging / n) for n in ("briefing.html", "briefing.pdf")},
             "code": code_hash(), "versions": _versions(),
@@ -325,13 +331,6 @@ class _Run:
         side = sidecar_for(self.article)
         if side.exists():
             manifest["inputs"]["meta"] = {"path": _rel(side), "sha256": sha256_file(side)}
-        if up_to_date:
-            shutil.rmtree(staging)
-            self.reporter.event("done", status="up to date", slug=self.slug, seconds=manifest["seconds"],
-                                message=f"{self.slug}: up to date ({_rel(self.out_dir / 'briefing.pdf')})")
-            prev = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
-            return RenderResult(self.slug, self.out_dir, self.out_dir / "briefing.html", self.out_dir / "briefing.pdf",
-                                prev, stage_list, up_to_date=True)
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         shutil.copy2(self.processed / "briefing" / "summary.json", staging / "summary.json")  # written by notebook 04
         publish(staging, self.out_dir)

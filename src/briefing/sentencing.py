@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .meta import load_yaml
 
 CONFIDENCE = ("high", "medium", "reported", "low")
 
@@ -47,7 +48,7 @@ def load_case(path: str | Path) -> Case:
     if not path.is_file():
         raise InputError(f"{path}: no such case file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
