@@ -17,6 +17,10 @@ EPILOG = """exit codes:
   1   a stage failed (the last good briefing is kept; see reports/<slug>/failed/)
   2   bad input or parameters (nothing was run)
   75  locked: another render of the same article is running
+
+environment:
+  BRIEFING_FORK_KERNELS=0  start each kernel the usual way instead of forking it from a warm template
+  BRIEFING_DEBUG=1         show the traceback of an internal error
 """
 
 
