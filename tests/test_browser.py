@@ -39,6 +39,13 @@ def test_briefing_in_chromium(browser, seed_render, tmp_path, width, height):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0 && i.alt.length > 20)")
     assert page.evaluate("document.querySelectorAll('script').length") == 0
+    # every table fits its column: nothing scrolls sideways inside it (on a phone its rows become labelled blocks)
+    assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= t.clientWidth + 1)")
+    if width < 600:
+        label = page.evaluate("getComputedStyle(document.querySelector('tbody td'), '::before').content")
+        first_header = page.evaluate("document.querySelector('thead th').textContent")
+        assert label == f'"{first_header}"'
+        assert page.evaluate("getComputedStyle(document.querySelector('thead')).position") == "absolute"
     shot = tmp_path / f"briefing-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000

@@ -127,11 +127,16 @@ def figure_html(chart, fig_id: str) -> str:
 
 
 def table_html(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
-    """``rows`` hold HTML already escaped by the caller (cells may contain note links)."""
-    head = "".join(f'<th scope="col">{e(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return (f'<table class="{e(cls)}"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    """``rows`` hold HTML already escaped by the caller (cells may contain note links).
+
+    Each cell carries its column's name (``data-label``) so that on a phone the stylesheet can show every row as a
+    block of labelled lines instead of a table scrolled sideways; the ARIA roles keep it a table for screen
+    readers when its display is changed."""
+    head = "".join(f'<th scope="col" role="columnheader">{e(h)}</th>' for h in header)
+    body = "".join('<tr role="row">' + "".join(f'<td role="cell" data-label="{e(h)}">{c}</td>' for h, c in zip(header, r))
+                   + "</tr>" for r in rows)
+    return (f'<table class="{e(cls)}" role="table"><caption>{e(caption)}</caption>'
+            f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup">{body}</tbody></table>')
 
 
 def section(sid: str, title: str, body: str) -> str:
