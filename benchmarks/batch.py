@@ -1,6 +1,6 @@
 """Batch throughput: 1 worker against 2, per-article cost against a single render, peak memory per worker.
 
-    .venv/bin/python benchmarks/batch.py [--articles 12] [--repeat 2]
+    .venv/bin/python benchmarks/batch.py [--articles 12] [--repeat 3]
 
 The batch is the test articles plus variants (each article copied under a new name, so every one is rendered
 from scratch); every run starts cold (fresh report and processed folders).
@@ -68,7 +68,7 @@ class PeakMemory(threading.Thread):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=12)
-    ap.add_argument("--repeat", type=int, default=2, help="cold runs per worker count, alternating; the fastest "
+    ap.add_argument("--repeat", type=int, default=3, help="cold runs per worker count, alternating; the fastest "
                     "is kept (as timeit does: noise on a shared machine only ever adds time)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
