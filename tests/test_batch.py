@@ -48,6 +48,10 @@ def test_local_batch_mixed_good_and_bad(folder, tmp_path):
                       "wire-straight-quotes": "rendered"}
     for slug in ("no-numbers", "wire-straight-quotes"):
         assert (out / slug / "briefing.pdf").is_file()
+        manifest = json.loads((out / slug / "manifest.json").read_text())
+        # every kernel forked from the batch's one shared template, none started the slow way
+        assert [s.get("kernel") for s in manifest["stages"][:4]] == ["forked"] * 4
+    assert not list(out.glob("**/*.sock"))
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
     assert links and all((out / link).is_file() for link in links)

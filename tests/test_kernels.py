@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -121,3 +122,23 @@ def test_a_dead_template_is_an_error_not_a_hang(template):
     template.proc.wait()
     with pytest.raises((RuntimeError, OSError)):
         template.spawn(["-f", "unused.json"], str(paths.NOTEBOOKS_DIR), dict(os.environ))
+
+
+def test_a_shared_template_serves_other_processes():
+    """A batch's workers fork their kernels from one template on the machine, through its Unix socket."""
+    with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=True) as shared:
+        code = ("import sys, json; from jupyter_core.utils import run_sync; from briefing import kernels; "
+                f"c = kernels.TemplateClient({shared.address!r}); "
+                "km = kernels.kernel_manager(c, kernel_name='python3'); run_sync(km.start_kernel)(); "
+                "kc = km.client(); kc.start_channels(); run_sync(kc.wait_for_ready)(timeout=60); "
+                "r = run_sync(kc.execute_interactive)('import os; x = os.getppid()', user_expressions={'p': 'x'}, timeout=30); "
+                "print(r['content']['user_expressions']['p']['data']['text/plain']); "
+                "kc.stop_channels(); run_sync(km.shutdown_kernel)(now=False)")
+        parents = []
+        for _ in range(2):  # two other processes, one after the other, one template
+            r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+            assert r.returncode == 0, r.stderr
+            parents.append(int(r.stdout.split()[-1]))
+        assert parents == [shared.proc.pid] * 2
+        address = shared.address
+    assert not os.path.exists(address)  # the socket and its folder go with the template

@@ -32,6 +32,7 @@ class Job:
     processed_root: str | None
     # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
     parallel: bool = False
+    kernel_template: str | None = None  # address of a shared kernel template on this machine, if any
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -57,14 +58,19 @@ _TEMPLATE = None  # this worker process's kernel template, kept for all its arti
 _TEMPLATE_LOCK = threading.Lock()
 
 
-def _kernel_template():
-    """Kernels for every article this worker renders are forked from one process that imported their libraries."""
+def _kernel_template(address: str | None = None):
+    """Kernels for every article this worker renders are forked from one process that imported their libraries:
+    the batch's shared template when it has one (local workers), else one the worker starts (Dask workers)."""
     global _TEMPLATE
+    from . import kernels
     from .render import warm_kernel_template
 
     with _TEMPLATE_LOCK:
-        if _TEMPLATE is None or _TEMPLATE.proc.poll() is not None:
-            _TEMPLATE = warm_kernel_template()
+        if _TEMPLATE is None or not _TEMPLATE.alive():
+            try:
+                _TEMPLATE = kernels.TemplateClient(address) if address else warm_kernel_template()
+            except OSError:
+                _TEMPLATE = None  # kernels start the usual way
         return _TEMPLATE
 
 
@@ -77,7 +83,8 @@ def render_one(job: Job) -> dict:
     row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
     try:
         r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
-                   processed_root=job.processed_root, parallel=job.parallel, kernel_template=_kernel_template())
+                   processed_root=job.processed_root, parallel=job.parallel,
+                   kernel_template=_kernel_template(job.kernel_template))
         row.update(slug=r.slug, status="up to date" if r.up_to_date else "rendered")
     except LockedError as exc:
         row.update(status="locked", reason=str(exc))
@@ -121,16 +128,26 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
 
 
 def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
+    import dataclasses
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from .render import warm_kernel_template
+
     rows = []
-    # spawn: each worker starts clean (no inherited locks, threads or redirected descriptors)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        futures = [pool.submit(render_one, j) for j in jobs]
-        for f in as_completed(futures):
-            rows.append(f.result())
-            progress.update(rows[-1])
+    template = warm_kernel_template(shared=True)  # one per machine: every worker forks its kernels from it
+    if template is not None:
+        jobs = [dataclasses.replace(j, kernel_template=template.address) for j in jobs]
+    try:
+        # spawn: each worker starts clean (no inherited locks, threads or redirected descriptors)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+            futures = [pool.submit(render_one, j) for j in jobs]
+            for f in as_completed(futures):
+                rows.append(f.result())
+                progress.update(rows[-1])
+    finally:
+        if template is not None:
+            template.close()
     return rows
 
 

@@ -39,17 +39,11 @@ KERNEL_MODULES = (
 )
 
 
-class KernelTemplate:
-    """A process holding the imports kernels need; ``spawn`` forks a kernel from it."""
+class _Channel:
+    """Line-delimited JSON requests to the template, over its stdin/stdout or a Unix socket; one at a time."""
 
-    def __init__(self, cwd: str | None = None, env: dict | None = None):
-        env = dict(os.environ if env is None else env)
-        # numpy's BLAS must not have started threads before a fork; these notebooks do no large linear algebra
-        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(var, "1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "briefing.kernels"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, cwd=cwd, env=env, close_fds=True)
-        self.lock = threading.Lock()
+    def __init__(self, wfile, rfile):
+        self.wfile, self.rfile, self.lock = wfile, rfile, threading.Lock()
 
     def preload(self, modules: str) -> None:
         """Ask the template to import ``modules`` (an import statement) before it forks the next kernel."""
@@ -61,14 +55,41 @@ class KernelTemplate:
         stdout and stderr are appended to ``log`` (default: the template's stderr)."""
         with self.lock:
             self._send({"spawn": argv, "cwd": cwd, "env": env, "log": log})
-            line = self.proc.stdout.readline()
+            line = self.rfile.readline()
         if not line:
             raise RuntimeError("the kernel template process has exited")
         return int(json.loads(line)["pid"])
 
     def _send(self, msg: dict) -> None:
-        self.proc.stdin.write(json.dumps(msg).encode() + b"\n")
-        self.proc.stdin.flush()
+        self.wfile.write(json.dumps(msg).encode() + b"\n")
+        self.wfile.flush()
+
+
+class KernelTemplate(_Channel):
+    """A process holding the imports kernels need; ``spawn`` forks a kernel from it.
+
+    With ``shared=True`` it also listens on a Unix socket (``address``), so that other processes on this machine
+    (a batch's workers) fork their kernels from it with :class:`TemplateClient`: one template per machine."""
+
+    def __init__(self, cwd: str | None = None, env: dict | None = None, shared: bool = False):
+        env = dict(os.environ if env is None else env)
+        # numpy's BLAS must not have started threads before a fork; these notebooks do no large linear algebra
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
+        self.address = None
+        args = [sys.executable, "-m", "briefing.kernels"]
+        if shared:
+            import tempfile
+
+            self._dir = tempfile.mkdtemp(prefix="briefing-kernels-")  # mode 0700: only this user connects
+            self.address = os.path.join(self._dir, "template.sock")
+            args += ["--listen", self.address]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=cwd, env=env,
+                                     close_fds=True)
+        super().__init__(self.proc.stdin, self.proc.stdout)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
 
     def close(self) -> None:
         try:
@@ -81,12 +102,44 @@ class KernelTemplate:
             self.proc.kill()
             self.proc.wait()
         self.proc.stdout.close()
+        if self.address:
+            import shutil
+
+            shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+class TemplateClient(_Channel):
+    """Another process's connection to a shared :class:`KernelTemplate` (``address``: its Unix socket)."""
+
+    def __init__(self, address: str, timeout: float = 30.0):
+        import socket
+
+        self.address = address
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock.connect(address)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.file = self.sock.makefile("rwb")
+        super().__init__(self.file, self.file)
+
+    def alive(self) -> bool:
+        return os.path.exists(self.address)
+
+    def close(self) -> None:
+        self.file.close()
+        self.sock.close()
 
 
 def kernel_argv(kernel_cmd: list[str]) -> list[str] | None:
@@ -260,11 +313,24 @@ def _kernel(req: dict) -> None:
             os._exit(code)
 
 
-def _serve() -> None:
+def _serve(listen: str | None = None) -> None:
+    """The template's loop: requests arrive on stdin (from the process that started it) and, when ``listen`` is
+    given, on a Unix socket; each is answered on the channel it came on. It exits when stdin closes."""
+    import selectors
+    import socket
+
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit, never left as zombies
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the render, which shuts the kernels down
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does; IPython adds the working directory back in each kernel
+    sel = selectors.DefaultSelector()
+    sel.register(0, selectors.EVENT_READ, ("stdin", lambda data: os.write(1, data)))
+    server = None
+    if listen:  # listening before the imports: clients connect at once, their requests wait for them
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(listen)
+        server.listen(64)
+        sel.register(server, selectors.EVENT_READ, ("server", None))
     import importlib
 
     for name in KERNEL_MODULES:
@@ -273,25 +339,46 @@ def _serve() -> None:
         except Exception:  # optional parts (the debugger, psutil): the kernel copes without them
             pass
 
-    requests, replies = sys.stdin.buffer, sys.stdout.buffer
-    for line in requests:
-        req = json.loads(line)
-        if "import" in req:
-            try:
-                exec(req["import"], {})
-            except Exception as exc:  # the notebook's own import will fail and say why
-                print(f"kernel template: {req['import']!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
-        elif "spawn" in req:
-            # what the template imported stays out of the kernels' garbage collections, which would otherwise
-            # touch (and so copy) every shared page: Python's advice for pre-fork servers (gc.freeze)
-            gc.freeze()
-            pid = os.fork()
-            if pid == 0:
-                _kernel(req)
-            replies.write(json.dumps({"pid": pid}).encode() + b"\n")
-            replies.flush()
-    os._exit(0)  # the render closed the pipe (or died): no interpreter teardown of everything imported
+    buffers: dict = {}
+    while True:
+        for key, _ in sel.select():
+            kind, reply = key.data
+            if kind == "server":
+                conn, _ = server.accept()
+                sel.register(conn, selectors.EVENT_READ, ("client", conn.sendall))
+                continue
+            data = os.read(0, 1 << 16) if kind == "stdin" else key.fileobj.recv(1 << 16)
+            if not data:
+                if kind == "stdin":
+                    os._exit(0)  # the owner closed the pipe (or died): no interpreter teardown of the imports
+                sel.unregister(key.fileobj)
+                key.fileobj.close()
+                buffers.pop(key.fileobj, None)
+                continue
+            buf = buffers.get(key.fileobj, b"") + data
+            *lines, buffers[key.fileobj] = buf.split(b"\n")
+            for line in lines:
+                _handle(json.loads(line), reply, sel)
+
+
+def _handle(req: dict, reply, sel) -> None:
+    if "import" in req:
+        try:
+            exec(req["import"], {})
+        except Exception as exc:  # the notebook's own import will fail and say why
+            print(f"kernel template: {req['import']!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    elif "spawn" in req:
+        # what the template imported stays out of the kernels' garbage collections, which would otherwise
+        # touch (and so copy) every shared page: Python's advice for pre-fork servers (gc.freeze)
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            for key in list(sel.get_map().values()):  # the kernel keeps none of the template's channels
+                if key.fd > 2:
+                    os.close(key.fd)
+            _kernel(req)
+        reply(json.dumps({"pid": pid}).encode() + b"\n")
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(sys.argv[2] if sys.argv[1:2] == ["--listen"] else None)

@@ -409,7 +409,8 @@ class _Run:
             results = [self._run_worker(name, staging, False) for name, _ in todo]
         for (name, k), seconds in zip(todo, results):
             self.stages[name] = {"stage": name, "key": k, "outputs": self._processed_hash(name) if name in PROCESSED_OUTPUTS
-                                 else sha256_file(staging / name), "seconds": seconds, "cached": False}
+                                 else sha256_file(staging / name), "seconds": seconds, "cached": False,
+                                 "kernel": self.workers[name].kernel}
             self.reporter.event("stage", stage=name, status="done", seconds=seconds,
                                 message=f"  {name}: done in {seconds:.1f}s")
 
@@ -493,13 +494,14 @@ WARM_UP = {
 }
 
 
-def warm_kernel_template() -> "kernels.KernelTemplate | None":
-    """A kernel template with every notebook's imports loaded, for a process that renders many articles
-    (None when forking kernels is turned off or the template cannot start)."""
+def warm_kernel_template(shared: bool = False) -> "kernels.KernelTemplate | None":
+    """A kernel template with every notebook's imports loaded, for processes that render many articles
+    (None when forking kernels is turned off or the template cannot start). ``shared``: other processes on this
+    machine can fork kernels from it too (see ``kernels.TemplateClient``)."""
     if not kernels.ENABLED:
         return None
     try:
-        template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR))
+        template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=shared)
         template.preload("; ".join(WARM_UP.values()))
         return template
     except Exception:
@@ -517,6 +519,7 @@ class _NotebookWorker(threading.Thread):
         self.ready = threading.Event()  # this worker's kernel is up (or failed to start)
         self.go = threading.Event()
         self.done = threading.Event()  # the notebook ran (or failed, or was skipped)
+        self.kernel = ""  # how its kernel started: forked (from the template), started (the usual way)
         self.decision = ""
         self.progress = False
         self.error: BaseException | None = None
@@ -555,8 +558,10 @@ class _NotebookWorker(threading.Thread):
         try:
             if not (self.go.is_set() and self.decision == "skip"):
                 km = self._start_kernel()
+                self.kernel = "forked" if isinstance(km.provisioner.process, kernels.ForkedKernelProcess) else "started"
         except Exception:
             km = None  # papermill will start a kernel itself
+            self.kernel = "started by papermill"
         finally:
             self.ready.set()
             self.runner.reporter.event("kernel", stage=self.nb, status="ready" if km is not None else "not started")
