@@ -139,8 +139,7 @@ def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
     if template is not None:
         jobs = [dataclasses.replace(j, kernel_template=template.address) for j in jobs]
     try:
-        # spawn: each worker starts clean (no inherited locks, threads or redirected descriptors)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(mp)) as pool:
             futures = [pool.submit(render_one, j) for j in jobs]
             for f in as_completed(futures):
                 rows.append(f.result())
@@ -149,6 +148,23 @@ def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
         if template is not None:
             template.close()
     return rows
+
+
+# what every worker needs, imported once by the fork server instead of once per worker (papermill, nbconvert and
+# WeasyPrint are some 2.5 CPU-seconds); briefing.render first, so that its import settings apply
+WORKER_PRELOAD = ["briefing.render", "papermill", "nbconvert", "weasyprint", "briefing.batch"]
+
+
+def _worker_context(mp):
+    """Workers start clean, forked from a fresh single-threaded server process (multiprocessing's forkserver)
+    that has imported ``WORKER_PRELOAD``: no locks, threads or redirected descriptors of this process are
+    inherited. Where there is no fork server (not Linux or macOS), each worker is spawned anew."""
+    try:
+        ctx = mp.get_context("forkserver")
+    except ValueError:
+        return mp.get_context("spawn")
+    ctx.set_forkserver_preload(WORKER_PRELOAD)
+    return ctx
 
 
 def _on_dask(jobs: list[Job], scheduler: str, progress) -> list[dict]:
