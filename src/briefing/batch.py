@@ -74,6 +74,13 @@ def _kernel_template(address: str | None = None):
         return _TEMPLATE
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was listed: its render reports it
+        return 0
+
+
 def render_one(job: Job) -> dict:
     """Runs in a worker: render one article and report how it went, never raising."""
     from .errors import BriefingError
@@ -106,6 +113,9 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
         from .params import load_params_file, merge
 
         merge(load_params_file(params_file), overrides)
+    # longest articles first (size stands in for rendering time), so the batch does not end on one long article
+    # while the other workers are idle
+    articles = sorted(articles, key=lambda a: -_size(a))
     jobs = [Job(str(a), str(out), str(params_file) if params_file else None, dict(overrides or {}),
                 str(processed_root) if processed_root else None) for a in articles]
     run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
