@@ -30,8 +30,6 @@ class Job:
     params_file: str | None
     overrides: dict
     processed_root: str | None
-    # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
-    parallel: bool = False
     kernel_template: str | None = None  # address of a shared kernel template on this machine, if any
 
 
@@ -89,8 +87,9 @@ def render_one(job: Job) -> dict:
     t0 = time.time()
     row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
     try:
+        # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
         r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
-                   processed_root=job.processed_root, parallel=job.parallel,
+                   processed_root=job.processed_root, parallel=False,
                    kernel_template=_kernel_template(job.kernel_template))
         row.update(slug=r.slug, status="up to date" if r.up_to_date else "rendered")
     except LockedError as exc:

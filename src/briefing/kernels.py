@@ -18,6 +18,7 @@ kernels forked from it watch it as their parent and exit with it.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -193,6 +194,7 @@ class ForkedKernelProcess:
         self.send_signal(signal.SIGKILL)
 
 
+@functools.cache
 def _client_class():
     from queue import Empty
 
@@ -260,10 +262,10 @@ def kernel_manager(template: KernelTemplate | None, log: str | None = None, **kw
             if argv is None:
                 return await super()._async_launch_kernel(kernel_cmd, **kw)
             env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
-            pid = template.spawn(argv, str(kw.get("cwd") or os.getcwd()), env, log)  # a fork: milliseconds
+            cwd = str(kw.get("cwd") or os.getcwd())
+            pid = template.spawn(argv, cwd, env, log)  # a fork: milliseconds
             prov = self.provisioner
-            prov.process, prov.pid, prov.pgid = ForkedKernelProcess(pid), pid, pid
-            prov.cwd = kw.get("cwd") or os.getcwd()
+            prov.process, prov.pid, prov.pgid, prov.cwd = ForkedKernelProcess(pid), pid, pid, cwd
             self._reconcile_connection_info(prov.connection_info)
 
     return ForkingKernelManager(client_factory=_client_class(), **kwargs)

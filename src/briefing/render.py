@@ -219,7 +219,8 @@ class _Run:
                  kernel_template=None):
         self.parallel = parallel
         self.template, self.own_template = kernel_template, kernel_template is None
-        self.template_tried = self.preloaded_all = False
+        self.template_tried = False
+        self.preloaded_all = not self.own_template  # a template handed in has every notebook's imports already
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = reports / slug
@@ -492,6 +493,7 @@ WARM_UP = {
     NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
     NB4: "import pandas, IPython.display, briefing.report",
 }
+WARM_UP_ALL = "; ".join(WARM_UP.values())
 
 
 def warm_kernel_template(shared: bool = False) -> "kernels.KernelTemplate | None":
@@ -502,7 +504,7 @@ def warm_kernel_template(shared: bool = False) -> "kernels.KernelTemplate | None
         return None
     try:
         template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=shared)
-        template.preload("; ".join(WARM_UP.values()))
+        template.preload(WARM_UP_ALL)
         return template
     except Exception:
         return None
@@ -533,7 +535,7 @@ class _NotebookWorker(threading.Thread):
         run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
         if template is not None and not self.runner.preloaded_all:  # the later notebooks' imports, while this runs
             self.runner.preloaded_all = True
-            template.preload("; ".join(WARM_UP.values()))
+            template.preload(WARM_UP_ALL)
         try:
             kc = km.client()
             kc.start_channels()
