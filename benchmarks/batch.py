@@ -51,6 +51,12 @@ def machine_scaling(repeat: int) -> float:
     return 2 * single / min(pair)
 
 
+def busy_seconds() -> float:
+    """CPU-seconds this machine has spent busy (all processes, all cores) since it booted, from /proc/stat."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
 class PeakMemory(threading.Thread):
     """Largest resident set of any process under ``root`` (workers, templates, forked kernels), sampled every
     0.1 s from /proc: forked kernels are reaped by their template, so getrusage would not see them."""
@@ -106,16 +112,19 @@ def main() -> None:
                         f"s = run_batch([{str(tmp / 'articles' / '*.txt')!r}], out={str(tmp / f'r{workers}')!r}, "
                         f"workers={workers}, processed_root={str(tmp / f'p{workers}')!r}, quiet=True); "
                         "print(time.perf_counter() - t, s['ok'])")
+                busy0, t0 = busy_seconds(), time.perf_counter()
                 proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
                 mem = PeakMemory(proc.pid)
                 mem.start()
                 out = proc.communicate()[0].split()
+                cores = (busy_seconds() - busy0) / (time.perf_counter() - t0)
                 mem.stop.set()
                 mem.join()
                 if proc.returncode:
                     sys.exit(f"the batch with {workers} workers failed")
-                this = (float(out[0]), out[1] == "True", float(mem.peak))
-                print(f"  run {run + 1}, {workers} worker{'s' if workers > 1 else ''}: {this[0]:.1f} s", flush=True)
+                this = (float(out[0]), out[1] == "True", float(mem.peak), cores)
+                print(f"  run {run + 1}, {workers} worker{'s' if workers > 1 else ''}: {this[0]:.1f} s, "
+                      f"{cores:.2f} cores busy", flush=True)
                 if workers not in results or this[0] < results[workers][0]:
                     results[workers] = this
     scaling = machine_scaling(args.repeat)
@@ -127,6 +136,10 @@ def main() -> None:
           f"({t1 / n / single:.2f}x a single render)  all ok: {results[1][1]}")
     print(f"2 workers: {t2:6.1f} s  {n / t2 * 60:5.1f} articles/min  {t2 / n:5.1f} s per article  all ok: {results[2][1]}")
     print(f"speed-up with 2 workers: {t1 / t2:.2f}x (target >= 1.7x on 2 cores)")
+    c1, c2 = results[1][3], results[2][3]
+    print(f"cores kept busy: 1 worker {c1:.2f}, 2 workers {c2:.2f} (a worker's kernels, threads and background "
+          f"kernel shutdowns run beside it, so one worker already uses part of the second core; the speed-up "
+          f"cannot exceed 2 / {c1:.2f} = {2 / c1:.2f}x here)")
     print(f"this machine's own ceiling: two processes of allocation-heavy Python do {scaling:.2f}x the work of one")
     print(f"peak resident memory of the largest single process (a worker, its kernel template or a kernel): "
           f"{max(r[2] for r in results.values()):.0f} MB")

@@ -141,3 +141,39 @@ def test_a_shared_template_serves_other_processes():
         assert parents == [shared.proc.pid] * 2
         address = shared.address
     assert not os.path.exists(address)  # the socket and its folder go with the template
+
+
+def test_clients_retry_a_port_not_yet_bound_after_milliseconds(template):
+    """A client connects as soon as its kernel is launched, before the kernel has bound its ports; ZeroMQ's
+    default retry (100 ms) made every kernel start idle that long."""
+    km = kernels.kernel_manager(template, kernel_name="python3")
+    km.write_connection_file()  # ports to connect to; no kernel needed
+    kc = km.client()
+    try:
+        sock = kc.connect_shell()
+        assert sock.reconnect_ivl == kernels.RECONNECT_MS < 100
+        sock.close(linger=0)
+    finally:
+        kc.context.term()
+        km.cleanup_connection_file()
+
+
+def test_template_kernels_validate_with_pandera_without_hypothesis():
+    """The template loads pandera's pandas backends once for every kernel, without hypothesis (a test
+    dependency that pandera would import for data synthesis, which no notebook does)."""
+    from briefing.render import NB1, WARM_UP
+
+    with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR)) as t:
+        t.preload(WARM_UP[NB1])
+        km, kc = start(t)
+        try:
+            assert run(kc, "import sys; print('pandera.backends.pandas.builtin_checks' in sys.modules, "
+                           "sys.modules.get('hypothesis', 'absent'))") == ("ok", "True None")
+            code = ("import pandas as pd, pandera.pandas as pa\n"
+                    "s = pa.DataFrameSchema({'n': pa.Column(int, pa.Check.ge(0))})\n"
+                    "print(len(s.validate(pd.DataFrame({'n': [1, 2]}))))\n"
+                    "s.validate(pd.DataFrame({'n': [-1]}))")
+            status, out = run(kc, code)
+            assert (status, out) == ("error", "2\nSchemaError")
+        finally:
+            stop(km, kc)

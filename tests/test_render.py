@@ -1,6 +1,7 @@
 """The whole pipeline, for real: papermill kernels, the nbconvert template, WeasyPrint."""
 
 import hashlib
+import json
 import re
 import shutil
 
@@ -138,6 +139,10 @@ def test_failed_run_keeps_the_last_good_briefing(tmp_path, monkeypatch):
     assert good.pdf.read_bytes() == before
     failed = list((good.out_dir / "failed").iterdir())
     assert len(failed) == 1 and (failed[0] / "03-sentencing.ipynb").exists()
+    # executed up to the failing cell and saved with its error (papermill writes it once, on the error)
+    kept = json.loads((failed[0] / "03-sentencing.ipynb").read_text(encoding="utf-8"))
+    errors = [o for c in kept["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert [e["ename"] for e in errors] == ["ZeroDivisionError"]
 
 
 def test_second_concurrent_render_exits_75(tmp_path):

@@ -108,6 +108,21 @@ def test_sigkill_mid_run_keeps_the_previous_briefing(tmp_path):
     assert not list(out.glob(".staging-*"))
 
 
+def test_processed_data_lost_to_a_killed_run_is_rebuilt(tmp_path):
+    """A killed run whose notebook 01 started afresh leaves the processed folder with 01's tables only; the next
+    render re-runs what lost its outputs, keeps notebook 04 (whose inputs come out the same) and publishes the
+    summary that belongs with it."""
+    out, processed = tmp_path / "reports", tmp_path / "processed"
+    good = render(SEED, out=out, processed_root=processed, quiet=True)
+    summary = (good.out_dir / "summary.json").read_bytes()
+    for sub in ("funding", "briefing"):
+        shutil.rmtree(processed / good.slug / sub)
+    again = render(SEED, out=out, processed_root=processed, quiet=True)
+    assert {s["stage"]: s["cached"] for s in again.stages} == {NB1: True, NB2: False, NB3: True,
+                                                               NB4: True, "html": True, "pdf": True}
+    assert (again.out_dir / "summary.json").read_bytes() == summary
+
+
 def break_notebook(tmp_path, monkeypatch, name: str, source: str) -> None:
     """Render from a copy of the notebooks in which the first code cell after the parameters runs ``source``."""
     broken = tmp_path / "notebooks"

@@ -279,6 +279,8 @@ class _Run:
         if name in PROCESSED_OUTPUTS:
             return self._processed_hash(name) == prev.get("outputs") and (self.out_dir / name).is_file()
         target = self.out_dir / (name if name == NB4 else f"briefing.{name}")
+        if name == NB4 and not (self.out_dir / "summary.json").is_file():
+            return False  # its summary is taken from the published briefing (see run)
         return target.is_file() and sha256_file(target) == prev.get("outputs")
 
     # running ------------------------------------------------------------------------------------------
@@ -333,7 +335,10 @@ class _Run:
         if side.exists():
             manifest["inputs"]["meta"] = {"path": _rel(side), "sha256": sha256_file(side)}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        shutil.copy2(self.processed / "briefing" / "summary.json", staging / "summary.json")  # written by notebook 04
+        # written by notebook 04; when 04 did not run, the published copy that belongs with its notebook (the
+        # processed folder may have lost it since, e.g. to a killed run whose notebook 01 started afresh)
+        summary = self.out_dir if self.stages[NB4]["cached"] else self.processed / "briefing"
+        shutil.copy2(summary / "summary.json", staging / "summary.json")
         publish(staging, self.out_dir)
         self.reporter.event("done", status="rendered", slug=self.slug, seconds=manifest["seconds"],
                             message=f"rendered {_rel(self.out_dir / 'briefing.html')} and briefing.pdf "
@@ -442,7 +447,10 @@ class _Run:
         try:
             pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=self._nb_params(name),
                                 kernel_name="python3", progress_bar=progress, log_output=False,
-                                execution_timeout=self.values["timeout"], **extra)
+                                execution_timeout=self.values["timeout"],
+                                # written once at the end (or on an error), not twice per cell: nobody watches
+                                # a staging copy fill in, and each write re-validated the whole notebook
+                                request_save_on_cell_execute=False, **extra)
         except PapermillExecutionError as exc:
             raise StageError(f"{name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
         except Exception as exc:  # a kernel that died or timed out, a missing kernel, ...
@@ -486,12 +494,16 @@ def _preload_document_libraries() -> None:
         pass
 
 
-# what each notebook imports, loaded while its kernel waits for the notebooks before it
+# what each notebook imports, loaded while its kernel waits for the notebooks before it (and once, in the kernel
+# template, for all kernels). pandera loads its pandas backends (and with them hypothesis, when installed: some
+# 0.5 CPU-seconds) at a schema's first validation, so an empty one is validated here; pandas imports its CSV and
+# text writers at first use.
 WARM_UP = {
-    NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract",
+    NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract, pandas.io.formats.csvs, "
+         "pandas.io.formats.string; pandera.pandas.DataFrameSchema().validate(pandas.DataFrame())",
     NB2: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
     NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
-    NB4: "import pandas, IPython.display, briefing.report",
+    NB4: "import pandas, IPython.display, briefing.report, pandas.io.formats.html",
 }
 WARM_UP_ALL = "; ".join(WARM_UP.values())
 
@@ -536,6 +548,8 @@ class _NotebookWorker(threading.Thread):
         if template is not None and not self.runner.preloaded_all:  # the later notebooks' imports, while this runs
             self.runner.preloaded_all = True
             template.preload(WARM_UP_ALL)
+        if not self.runner.parallel:  # the notebook runs at once: nothing to warm up while waiting for it
+            return km
         try:
             kc = km.client()
             kc.start_channels()
@@ -547,7 +561,7 @@ class _NotebookWorker(threading.Thread):
             finally:
                 kc.stop_channels()
         except Exception:
-            run_sync(km.shutdown_kernel)(now=True)
+            run_sync(km.shutdown_kernel)(now=self.error is not None)
             raise
         return km
 
