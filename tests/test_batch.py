@@ -120,3 +120,14 @@ def test_a_worker_forks_every_article_s_kernels_from_one_template(folder, tmp_pa
             assert "Traceback" not in log and "kernel template:" not in log
     finally:
         batch._TEMPLATE.close()
+
+
+def test_only_the_last_articles_run_their_notebooks_side_by_side():
+    from briefing.batch import Job, schedule
+
+    jobs = [Job(f"{i}.txt", "out", None, {}, None) for i in range(5)]
+    assert [j.parallel for j in schedule(jobs, "sock", cores=2)] == [False] * 4 + [True]
+    assert [j.parallel for j in schedule(jobs, None, cores=4)] == [False] * 2 + [True] * 3
+    assert [j.parallel for j in schedule(jobs[:2], None, cores=8)] == [True, True]  # fewer articles than cores
+    assert [j.parallel for j in schedule(jobs, None, cores=1)] == [False] * 5
+    assert {j.kernel_template for j in schedule(jobs, "sock", cores=2)} == {"sock"}

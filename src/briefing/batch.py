@@ -31,6 +31,7 @@ class Job:
     overrides: dict
     processed_root: str | None
     kernel_template: str | None = None  # address of a shared kernel template on this machine, if any
+    parallel: bool = False  # run notebooks 02 and 03 side by side (for the last articles, when cores fall idle)
 
 
 def expand(patterns: list[str]) -> list[Path]:
@@ -88,8 +89,9 @@ def render_one(job: Job) -> dict:
     row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
     try:
         # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
+        # (but for the batch's last articles: see run_batch)
         r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
-                   processed_root=job.processed_root, parallel=False,
+                   processed_root=job.processed_root, parallel=job.parallel,
                    kernel_template=_kernel_template(job.kernel_template))
         row.update(slug=r.slug, status="up to date" if r.up_to_date else "rendered")
     except LockedError as exc:
@@ -136,8 +138,17 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
     return summary
 
 
-def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
+def schedule(jobs: list[Job], template: str | None, cores: int) -> list[Job]:
+    """Jobs as local workers take them, in order: every kernel forked from ``template``; the last ``cores - 1``
+    articles to start find fewer articles left than cores, so they run notebooks 02 and 03 side by side (as
+    ``briefing render`` does) and the end of the batch does not leave cores idle while they finish."""
     import dataclasses
+
+    tail = len(jobs) - max(cores - 1, 0)
+    return [dataclasses.replace(j, kernel_template=template, parallel=i >= tail) for i, j in enumerate(jobs)]
+
+
+def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -145,8 +156,7 @@ def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
 
     rows = []
     template = warm_kernel_template(shared=True)  # one per machine: every worker forks its kernels from it
-    if template is not None:
-        jobs = [dataclasses.replace(j, kernel_template=template.address) for j in jobs]
+    jobs = schedule(jobs, template.address if template is not None else None, os.cpu_count() or 1)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(mp)) as pool:
             futures = [pool.submit(render_one, j) for j in jobs]
