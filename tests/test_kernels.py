@@ -177,3 +177,15 @@ def test_template_kernels_validate_with_pandera_without_hypothesis():
             assert (status, out) == ("error", "2\nSchemaError")
         finally:
             stop(km, kc)
+
+
+def test_a_shared_template_removes_its_socket_when_its_owner_dies():
+    code = ("import os, sys; from briefing import kernels; t = kernels.KernelTemplate(shared=True); "
+            "print(t.address, flush=True); os._exit(0)")  # gone without closing the template
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    folder = os.path.dirname(r.stdout.strip())
+    assert folder and "briefing-kernels-" in folder
+    deadline = time.time() + 30
+    while os.path.exists(folder) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not os.path.exists(folder)

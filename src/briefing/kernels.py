@@ -365,6 +365,10 @@ def _serve(listen: str | None = None) -> None:
             data = os.read(0, 1 << 16) if kind == "stdin" else key.fileobj.recv(1 << 16)
             if not data:
                 if kind == "stdin":
+                    if listen:  # the owner may have died without removing the socket's private folder
+                        import shutil
+
+                        shutil.rmtree(os.path.dirname(listen), ignore_errors=True)
                     os._exit(0)  # the owner closed the pipe (or died): no interpreter teardown of the imports
                 sel.unregister(key.fileobj)
                 key.fileobj.close()
