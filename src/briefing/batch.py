@@ -89,7 +89,7 @@ def render_one(job: Job) -> dict:
     row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
     try:
         # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
-        # (but for the batch's last articles: see run_batch)
+        # (but for the batch's last articles: see schedule)
         r = render(job.article, out=job.out, overrides=job.overrides, params_file=job.params_file, quiet=True,
                    processed_root=job.processed_root, parallel=job.parallel,
                    kernel_template=_kernel_template(job.kernel_template))

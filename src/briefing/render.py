@@ -349,13 +349,9 @@ class _Run:
     def _ensure_template(self, first: str) -> None:
         """One process imports what the kernels need; each notebook's kernel is forked from it. It loads what
         ``first`` needs, then (after that kernel is forked) what the others need."""
-        if self.template is None and self.own_template and kernels.ENABLED and not self.template_tried:
+        if self.template is None and self.own_template and not self.template_tried:
             self.template_tried = True
-            try:
-                self.template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR))
-                self.template.preload(WARM_UP[first])
-            except Exception:  # kernels start the ordinary way
-                self.template = None
+            self.template = warm_kernel_template(imports=WARM_UP[first])  # None: kernels start the ordinary way
 
     def _start_workers(self, staging: Path) -> None:
         """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
@@ -508,15 +504,15 @@ WARM_UP = {
 WARM_UP_ALL = "; ".join(WARM_UP.values())
 
 
-def warm_kernel_template(shared: bool = False) -> "kernels.KernelTemplate | None":
-    """A kernel template with every notebook's imports loaded, for processes that render many articles
-    (None when forking kernels is turned off or the template cannot start). ``shared``: other processes on this
-    machine can fork kernels from it too (see ``kernels.TemplateClient``)."""
+def warm_kernel_template(shared: bool = False, imports: str = WARM_UP_ALL) -> "kernels.KernelTemplate | None":
+    """A kernel template loading ``imports`` (by default every notebook's, for processes that render many
+    articles); None when forking kernels is turned off or the template cannot start. ``shared``: other processes
+    on this machine can fork kernels from it too (see ``kernels.TemplateClient``)."""
     if not kernels.ENABLED:
         return None
     try:
         template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=shared)
-        template.preload(WARM_UP_ALL)
+        template.preload(imports)
         return template
     except Exception:
         return None
@@ -560,8 +556,8 @@ class _NotebookWorker(threading.Thread):
                                                  timeout=60)
             finally:
                 kc.stop_channels()
-        except Exception:
-            run_sync(km.shutdown_kernel)(now=self.error is not None)
+        except Exception:  # it did not come up: no polite shutdown
+            run_sync(km.shutdown_kernel)(now=True)
             raise
         return km
 
