@@ -24,7 +24,7 @@ def template():
 
 def start(template):
     km = kernels.kernel_manager(template, kernel_name="python3")
-    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+    run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.KERNEL_ARGS)
     kc = km.client()
     kc.start_channels()
     run_sync(kc.wait_for_ready)(timeout=60)
@@ -189,3 +189,32 @@ def test_a_shared_template_removes_its_socket_when_its_owner_dies():
     while os.path.exists(folder) and time.time() < deadline:
         time.sleep(0.1)
     assert not os.path.exists(folder)
+
+
+def test_forked_kernels_end_on_their_shutdown_request_without_a_signal(template):
+    """A kernel ends as soon as it has answered the shutdown request. ipykernel's own exit handler could deadlock
+    (its control thread flushing output through the IOPub thread it had just stopped): about one shutdown in
+    ten hung until the kernel manager sent SIGTERM, 2.5 s later."""
+    from jupyter_client.manager import _ShutdownStatus
+
+    statuses = []
+    for _ in range(12):
+        km, kc = start(template)
+        assert run(kc, "print('out')") == ("ok", "out")
+        stop(km, kc)
+        statuses.append(km._shutdown_status)
+    assert statuses == [_ShutdownStatus.ShutdownRequest] * 12  # not SigtermRequest or SigkillRequest
+
+
+def test_rendering_kernels_keep_out_of_the_users_ipython_history(tmp_path, monkeypatch):
+    ipython_dir = tmp_path / "ipython"
+    monkeypatch.setenv("IPYTHONDIR", str(ipython_dir))
+    with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR)) as t:
+        km, kc = start(t)
+        try:
+            assert run(kc, "import IPython; print(IPython.paths.get_ipython_dir())") == ("ok", str(ipython_dir))
+            assert run(kc, "x = 6 * 7; print(x)") == ("ok", "42")
+        finally:
+            stop(km, kc)
+    history = ipython_dir / "profile_default" / "history.sqlite"
+    assert (ipython_dir / "profile_default").is_dir() and not history.exists()

@@ -107,11 +107,15 @@ def test_untrusted_article_text_stays_text(tmp_path):
     assert "49" not in re.sub(r"[0-9a-f]{12,}|base64,[^\"]+", "", html.split("<main")[1].split('id="method"')[0])
 
 
-def test_article_without_money_or_case_renders_cleanly(tmp_path):
+def test_article_without_money_or_case_renders_cleanly(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))  # the user's, as far as the kernels know
     r = render(ARTICLES / "no-numbers.txt", out=tmp_path / "reports", processed_root=tmp_path / "processed", quiet=True)
     text = pdf_text(r.pdf)
     assert "The article reports no sums of money." in text
     assert "Nothing to check" in text and "Voices" in text
+    # its four kernels kept their cells out of the user's IPython history
+    assert (tmp_path / "ipython" / "profile_default").is_dir()
+    assert not (tmp_path / "ipython" / "profile_default" / "history.sqlite").exists()
 
 
 def test_determinate_case_from_metadata_flags_inconsistency(tmp_path):

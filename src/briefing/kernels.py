@@ -30,6 +30,10 @@ import time
 
 ENABLED = os.environ.get("BRIEFING_FORK_KERNELS", "1") != "0"
 RECONNECT_MS = 10  # how soon a client retries a kernel port that is not bound yet (ZeroMQ's default: 100)
+# Options for every rendering kernel, forked or not. A render's cells do not belong in the user's IPython history
+# (~/.ipython/profile_default/history.sqlite grew by a session per kernel, four per briefing, for ever), and the
+# history database cost each kernel some 0.05 CPU-seconds: a session row written at start and end, and a thread.
+KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 
 
 # What ipykernel imports while a kernel starts (IPKernelApp.initialize: the shell, its debugger, history, the
@@ -308,6 +312,7 @@ def _kernel(req: dict) -> None:
 
         kernelapp.launch_new_instance(argv=argv)
         code = 0
+        _skip_teardown(kernelapp.IPKernelApp.instance())
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:  # noqa: BLE001  (reported on stderr, which is the render's log)
@@ -323,6 +328,19 @@ def _kernel(req: dict) -> None:
             sys.stderr.flush()
         finally:
             os._exit(code)
+
+
+def _skip_teardown(app) -> None:
+    """The kernel has answered its shutdown request and this process is about to end (``os._exit``): drop the two
+    exit handlers that would only tidy up memory and sockets the end of the process frees anyway. IPython's clears
+    the namespace object by object; ipykernel's ``close`` stops the IOPub thread and then joins the control thread,
+    which can still be flushing output through that stopped thread: a deadlock (seen about one shutdown in ten)
+    that lasted until the kernel manager's SIGTERM, 2.5 s later. Other exit handlers (the notebook's own) run."""
+    import atexit
+
+    atexit.unregister(app.close)
+    if getattr(app, "shell", None) is not None:
+        atexit.unregister(app.shell.atexit_operations)
 
 
 def _serve(listen: str | None = None) -> None:

@@ -439,7 +439,8 @@ class _Run:
         from papermill.exceptions import PapermillExecutionError
 
         t0 = time.time()
-        extra = {"km": km} if km is not None else {"cwd": str(paths.NOTEBOOKS_DIR)}
+        extra = {"km": km} if km is not None else {"cwd": str(paths.NOTEBOOKS_DIR),
+                                                   "extra_arguments": kernels.KERNEL_ARGS}
         try:
             pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=self._nb_params(name),
                                 kernel_name="python3", progress_bar=progress, log_output=False,
@@ -540,7 +541,7 @@ class _NotebookWorker(threading.Thread):
 
         template = self.runner.template
         km = kernels.kernel_manager(template, log=str(self.staging / "render.log"), kernel_name="python3")
-        run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR))
+        run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.KERNEL_ARGS)
         if template is not None and not self.runner.preloaded_all:  # the later notebooks' imports, while this runs
             self.runner.preloaded_all = True
             template.preload(WARM_UP_ALL)
