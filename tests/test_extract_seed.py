@@ -109,3 +109,19 @@ def test_reader_column_types_match_the_pandera_schemas():
         assert list(COLUMNS[name]) == list(schema.columns), name
         for col, spec in schema.columns.items():
             assert str(spec.dtype).startswith(COLUMNS[name][col].__name__.replace("str", "str")), (name, col)
+
+
+def test_warm_up_compiles_the_patterns_an_article_needs():
+    """briefing.extract.warm_up (run once in a batch's kernel template) leaves few patterns for an article's own
+    extraction to compile; without it, that extraction compiles well over a hundred."""
+    import subprocess
+    import sys
+
+    from conftest import SEED
+
+    code = ("import re, sys, briefing.extract as e\n"
+            "if sys.argv[1] == 'warm': e.warm_up()\n"
+            "n = len(re._cache); e.extract_article(sys.argv[2]); print(len(re._cache) - n)")
+    compiled = {mode: int(subprocess.run([sys.executable, "-c", code, mode, str(SEED)], capture_output=True, text=True,
+                                         check=True).stdout) for mode in ("cold", "warm")}
+    assert compiled["cold"] > 100 and compiled["warm"] < compiled["cold"] / 5

@@ -220,7 +220,10 @@ class _Run:
         self.parallel = parallel
         self.template, self.own_template = kernel_template, kernel_template is None
         self.template_tried = False
-        self.preloaded_all = not self.own_template  # a template handed in has every notebook's imports already
+        # after the first kernel is forked, the template loads what the later notebooks need (its own template) or,
+        # when it serves many articles (handed in, with every notebook's imports already), warms the extractor up
+        # once (see WARM_UP_MANY; later articles' requests find it done)
+        self.preloaded_all = False
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = reports / slug
@@ -503,6 +506,9 @@ WARM_UP = {
     NB4: "import pandas, IPython.display, briefing.report, pandas.io.formats.html",
 }
 WARM_UP_ALL = "; ".join(WARM_UP.values())
+# and for a template that forks the kernels of many articles (a batch's): notebook 01's extraction, run once on a
+# made-up article, so that every kernel starts with its regular expressions compiled and its schemas built
+WARM_UP_MANY = WARM_UP_ALL + "; briefing.extract.warm_up()"
 
 
 def warm_kernel_template(shared: bool = False, imports: str = WARM_UP_ALL) -> "kernels.KernelTemplate | None":
@@ -542,9 +548,9 @@ class _NotebookWorker(threading.Thread):
         template = self.runner.template
         km = kernels.kernel_manager(template, log=str(self.staging / "render.log"), kernel_name="python3")
         run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.KERNEL_ARGS)
-        if template is not None and not self.runner.preloaded_all:  # the later notebooks' imports, while this runs
+        if template is not None and not self.runner.preloaded_all:  # while this kernel runs
             self.runner.preloaded_all = True
-            template.preload(WARM_UP_ALL)
+            template.preload(WARM_UP_ALL if self.runner.own_template else WARM_UP_MANY)
         if not self.runner.parallel:  # the notebook runs at once: nothing to warm up while waiting for it
             return km
         try:

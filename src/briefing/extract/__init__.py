@@ -111,6 +111,30 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
     return tables
 
 
+# A made-up article (none of it reaches a briefing) touching the extractor's main paths: sums of money in several
+# notations, ranges, financial years, percentages, ages, sentences, number words, dates, a quote and its speaker.
+_WARM_UP_TEXT = (
+    "Thames Valley Police said on 13 January 2014 that seven men, aged between 18 and 38, were jailed for a total "
+    "of 95 years at the Old Bailey. Mohammed Ali, 32, of Cowley Road, received 12 years.\n\n"
+    "\u201cWe have learned a great deal,\u201d said Jane Smith, the leader of Oxfordshire County Council. "
+    "'It is not enough,' she added.\n\n"
+    "The budget rose from \u00a324m in 2006/07 to \u00a348.5 million in 2013-14, up 12 per cent (5%) a year, and "
+    "$3.5bn was spent between 2010 and 2012. One in five children, some 17-year-olds, waited for decades; a four-bed "
+    "home cost \u00a35m to \u00a37m, or 300,000 pounds each, last week.\n\n"
+    "- Four new children's homes\n- 1,200 extra visits over two years\n")
+_warmed = False
+
+
+def warm_up() -> None:
+    """Extract a made-up article once and throw the result away, so that this process has compiled the extractor's
+    regular expressions (Python caches them per process) and built its table schemas. A kernel template that
+    forks the kernels of many articles calls it once; each notebook 01 then saves some 0.3 CPU-seconds."""
+    global _warmed
+    if not _warmed:
+        extract_text(_WARM_UP_TEXT)
+        _warmed = True
+
+
 def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Extraction:
     art = read_article(path)
     meta = load_meta(meta_path, article_path=path)
