@@ -128,7 +128,7 @@ def test_a_shared_template_serves_other_processes():
     with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=True) as shared:
         code = ("import sys, json; from jupyter_core.utils import run_sync; from briefing import kernels; "
                 f"c = kernels.TemplateClient({shared.address!r}); "
-                "km = kernels.kernel_manager(c, kernel_name='python3'); run_sync(km.start_kernel)(); "
+                "km = kernels.kernel_manager(c, kernel_name='python3'); run_sync(km.start_kernel)(extra_arguments=kernels.KERNEL_ARGS); "
                 "kc = km.client(); kc.start_channels(); run_sync(kc.wait_for_ready)(timeout=60); "
                 "r = run_sync(kc.execute_interactive)('import os; x = os.getppid()', user_expressions={'p': 'x'}, timeout=30); "
                 "print(r['content']['user_expressions']['p']['data']['text/plain']); "
