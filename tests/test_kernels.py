@@ -221,12 +221,12 @@ def test_rendering_kernels_keep_out_of_the_users_ipython_history(tmp_path, monke
 
 
 def test_a_batch_template_warms_the_extractor_up_for_every_kernel():
-    """A template serving many articles runs the extraction once (WARM_UP_MANY): its kernels inherit the compiled
+    """A template serving many articles runs the extraction once (WARM_UP_EXTRACTOR): its kernels inherit the compiled
     regular expressions instead of compiling them again in every notebook 01."""
-    from briefing.render import WARM_UP_MANY
+    from briefing.render import WARM_UP_EXTRACTOR
 
     with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR)) as t:
-        t.preload(WARM_UP_MANY)  # an error here would only be printed by the template: checked in the kernel
+        t.preload(WARM_UP_EXTRACTOR)  # an error here would only be printed by the template: checked in the kernel
         km, kc = start(t)
         try:
             assert run(kc, "import briefing.extract as e; print(e._warmed)") == ("ok", "True")

@@ -220,10 +220,10 @@ class _Run:
         self.parallel = parallel
         self.template, self.own_template = kernel_template, kernel_template is None
         self.template_tried = False
-        # after the first kernel is forked, the template loads what the later notebooks need (its own template) or,
-        # when it serves many articles (handed in, with every notebook's imports already), warms the extractor up
-        # once (see WARM_UP_MANY; later articles' requests find it done)
-        self.preloaded_all = False
+        # what the template loads after each of this render's first kernels is forked, while it runs: the later
+        # notebooks' imports, then, in a template that serves many articles (handed in), the extractor's warm-up
+        # (later articles' requests find both done: a few milliseconds)
+        self.preloads = [WARM_UP_ALL] + ([] if self.own_template else [WARM_UP_EXTRACTOR])
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = reports / slug
@@ -488,8 +488,9 @@ class _Run:
 def _preload_document_libraries() -> None:
     try:
         import nbconvert  # noqa: F401
-        import weasyprint  # noqa: F401
         from nbconvert import HTMLExporter  # noqa: F401
+
+        from . import weasy  # noqa: F401
     except Exception:  # the stage itself will report it
         pass
 
@@ -508,7 +509,7 @@ WARM_UP = {
 WARM_UP_ALL = "; ".join(WARM_UP.values())
 # and for a template that forks the kernels of many articles (a batch's): notebook 01's extraction, run once on a
 # made-up article, so that every kernel starts with its regular expressions compiled and its schemas built
-WARM_UP_MANY = WARM_UP_ALL + "; briefing.extract.warm_up()"
+WARM_UP_EXTRACTOR = "import briefing.extract; briefing.extract.warm_up()"
 
 
 def warm_kernel_template(shared: bool = False, imports: str = WARM_UP_ALL) -> "kernels.KernelTemplate | None":
@@ -548,9 +549,8 @@ class _NotebookWorker(threading.Thread):
         template = self.runner.template
         km = kernels.kernel_manager(template, log=str(self.staging / "render.log"), kernel_name="python3")
         run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.KERNEL_ARGS)
-        if template is not None and not self.runner.preloaded_all:  # while this kernel runs
-            self.runner.preloaded_all = True
-            template.preload(WARM_UP_ALL if self.runner.own_template else WARM_UP_MANY)
+        if template is not None and self.runner.preloads:  # while this kernel runs
+            template.preload(self.runner.preloads.pop(0))
         if not self.runner.parallel:  # the notebook runs at once: nothing to warm up while waiting for it
             return km
         try:
@@ -659,6 +659,6 @@ def to_html(executed: Path, meta, slug: str) -> str:
 
 
 def to_pdf(html: str, target: Path, base_url: str) -> None:
-    import weasyprint
+    from .weasy import weasyprint
 
     weasyprint.HTML(string=html, base_url=base_url).write_pdf(str(target), pdf_tags=True)
