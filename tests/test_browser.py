@@ -41,6 +41,15 @@ def test_briefing_in_chromium(browser, seed_render, tmp_path, width, height):
     assert page.evaluate("document.querySelectorAll('script').length") == 0
     # every table fits its column: nothing scrolls sideways inside it (on a phone its rows become labelled blocks)
     assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= t.clientWidth + 1)")
+    # charts are drawn at print width; on a phone they keep at least 80 % of that size (legible labels) and scroll
+    # sideways inside their figure, not the page; on a desktop they fit
+    scales = page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => i.width / i.naturalWidth)")
+    scrolls = page.evaluate("[...document.querySelectorAll('figure.chart')].map(f => f.scrollWidth > f.clientWidth + 1)")
+    assert len(scales) >= 3
+    if width < 600:
+        assert min(scales) >= 0.8 and all(scrolls), (scales, scrolls)
+    else:
+        assert not any(scrolls)
     if width < 600:
         label = page.evaluate("getComputedStyle(document.querySelector('tbody td'), '::before').content")
         first_header = page.evaluate("document.querySelector('thead th').textContent")
