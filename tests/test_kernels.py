@@ -232,3 +232,13 @@ def test_a_batch_template_warms_the_extractor_up_for_every_kernel():
             assert run(kc, "import briefing.extract as e; print(e._warmed)") == ("ok", "True")
         finally:
             stop(km, kc)
+
+
+def test_rendering_options_go_only_to_ipython_kernels(tmp_path, monkeypatch):
+    spec = tmp_path / "kernels" / "not-ipython"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text('{"argv": ["some-kernel", "-f", "{connection_file}"], "display_name": "Other", '
+                                      '"language": "python"}')
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert kernels.kernel_args("not-ipython") == []
+    assert kernels.kernel_args("python3") == kernels.KERNEL_ARGS

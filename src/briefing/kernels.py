@@ -36,6 +36,18 @@ RECONNECT_MS = 10  # how soon a client retries a kernel port that is not bound y
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 
 
+@functools.cache
+def kernel_args(kernel_name: str = "python3") -> list[str]:
+    """:data:`KERNEL_ARGS` for a kernel spec that runs ipykernel (options another kernel would not know), else []."""
+    try:
+        from jupyter_client.kernelspec import get_kernel_spec
+
+        argv = get_kernel_spec(kernel_name).argv
+    except Exception:  # no such kernel: starting it will say so
+        return []
+    return list(KERNEL_ARGS) if any("ipykernel" in a for a in argv) else []
+
+
 # What ipykernel imports while a kernel starts (IPKernelApp.initialize: the shell, its debugger, history, the
 # inspector...): loaded once in the template, a forked kernel's start is a few hundredths of a second of CPU.
 KERNEL_MODULES = (

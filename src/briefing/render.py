@@ -443,7 +443,7 @@ class _Run:
 
         t0 = time.time()
         extra = {"km": km} if km is not None else {"cwd": str(paths.NOTEBOOKS_DIR),
-                                                   "extra_arguments": kernels.KERNEL_ARGS}
+                                                   "extra_arguments": kernels.kernel_args()}
         try:
             pm.execute_notebook(str(paths.NOTEBOOKS_DIR / name), str(staging / name), parameters=self._nb_params(name),
                                 kernel_name="python3", progress_bar=progress, log_output=False,
@@ -548,7 +548,7 @@ class _NotebookWorker(threading.Thread):
 
         template = self.runner.template
         km = kernels.kernel_manager(template, log=str(self.staging / "render.log"), kernel_name="python3")
-        run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.KERNEL_ARGS)
+        run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.kernel_args())
         if template is not None and self.runner.preloads:  # while this kernel runs
             template.preload(self.runner.preloads.pop(0))
         if not self.runner.parallel:  # the notebook runs at once: nothing to warm up while waiting for it
