@@ -154,12 +154,15 @@ def main() -> None:
         a, b = sizes[-2], sizes[-1]
         per = {w: (results[b, w][0] - results[a, w][0]) / (b - a) for w in (1, 2)}
         fixed = {w: results[b, w][0] - b * per[w] for w in (1, 2)}
-        print(f"one more article (from the {a}- and {b}-article batches): 1 worker {per[1]:.2f} s "
-              f"({60 / per[1]:.1f} articles/min), 2 workers {per[2]:.2f} s ({60 / per[2]:.1f} articles/min): "
-              f"{per[1] / per[2]:.2f}x")
-        print(f"fixed start of a batch (kernel template and fork server imports, first use of nbconvert and "
-              f"WeasyPrint in each worker): about {fixed[1]:.1f} s with 1 worker, {fixed[2]:.1f} s with 2; it is "
-              f"why a small batch gains less from a second worker")
+        if min(per.values()) <= 0:
+            print(f"one more article: too noisy to tell (the {b}-article batch was not slower than the {a}-article one)")
+        else:
+            print(f"one more article (from the {a}- and {b}-article batches): 1 worker {per[1]:.2f} s "
+                  f"({60 / per[1]:.1f} articles/min), 2 workers {per[2]:.2f} s ({60 / per[2]:.1f} articles/min): "
+                  f"{per[1] / per[2]:.2f}x")
+            print(f"fixed start of a batch (kernel template and fork server imports, first use of nbconvert and "
+                  f"WeasyPrint in each worker): about {fixed[1]:.1f} s with 1 worker, {fixed[2]:.1f} s with 2; it "
+                  f"is why a small batch gains less from a second worker")
     print(f"this machine's own ceiling: two processes of allocation-heavy Python do {scaling:.2f}x the work of one")
     print(f"peak resident memory of the largest single process (a worker, its kernel template or a kernel): "
           f"{max(r[2] for r in results.values()):.0f} MB")

@@ -48,6 +48,8 @@ def test_briefing_in_chromium(browser, seed_render, tmp_path, width, height):
     assert len(scales) >= 3
     if width < 600:
         assert min(scales) >= 0.8 and all(scrolls), (scales, scrolls)
+        hint = page.evaluate("getComputedStyle(document.querySelector('figure.chart figcaption'), '::before').content")
+        assert "Scroll sideways" in hint
     else:
         assert not any(scrolls)
     if width < 600:

@@ -111,6 +111,7 @@ def test_reader_column_types_match_the_pandera_schemas():
             assert str(spec.dtype).startswith(COLUMNS[name][col].__name__.replace("str", "str")), (name, col)
 
 
+@pytest.mark.slow
 def test_warm_up_compiles_the_patterns_an_article_needs():
     """briefing.extract.warm_up (run once in a batch's kernel template) leaves few patterns for an article's own
     extraction to compile; without it, that extraction compiles well over a hundred."""

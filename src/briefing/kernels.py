@@ -36,16 +36,20 @@ RECONNECT_MS = 10  # how soon a client retries a kernel port that is not bound y
 KERNEL_ARGS = ["--HistoryManager.enabled=False"]
 
 
-@functools.cache
+_RUNS_IPYKERNEL: dict[str, bool] = {}
+
+
 def kernel_args(kernel_name: str = "python3") -> list[str]:
     """:data:`KERNEL_ARGS` for a kernel spec that runs ipykernel (options another kernel would not know), else []."""
-    try:
-        from jupyter_client.kernelspec import get_kernel_spec
+    if kernel_name not in _RUNS_IPYKERNEL:
+        try:
+            from jupyter_client.kernelspec import get_kernel_spec
 
-        argv = get_kernel_spec(kernel_name).argv
-    except Exception:  # no such kernel: starting it will say so
-        return []
-    return list(KERNEL_ARGS) if any("ipykernel" in a for a in argv) else []
+            argv = get_kernel_spec(kernel_name).argv
+        except Exception:  # no such kernel (yet): starting it will say so; asked again next time
+            return []
+        _RUNS_IPYKERNEL[kernel_name] = any("ipykernel" in a for a in argv)
+    return list(KERNEL_ARGS) if _RUNS_IPYKERNEL[kernel_name] else []
 
 
 # What ipykernel imports while a kernel starts (IPKernelApp.initialize: the shell, its debugger, history, the
@@ -343,16 +347,15 @@ def _kernel(req: dict) -> None:
 
 
 def _skip_teardown(app) -> None:
-    """The kernel has answered its shutdown request and this process is about to end (``os._exit``): drop the two
-    exit handlers that would only tidy up memory and sockets the end of the process frees anyway. IPython's clears
-    the namespace object by object; ipykernel's ``close`` stops the IOPub thread and then joins the control thread,
-    which can still be flushing output through that stopped thread: a deadlock (seen about one shutdown in ten)
-    that lasted until the kernel manager's SIGTERM, 2.5 s later. Other exit handlers (the notebook's own) run."""
+    """The kernel has answered its shutdown request and this process is about to end (``os._exit``): drop
+    ipykernel's ``close``, which only closes sockets the end of the process closes anyway. It stops the IOPub thread
+    and then joins the control thread, which can still be flushing output through that stopped thread: a deadlock
+    (about one shutdown in ten once history was off) that lasted until the kernel manager's SIGTERM, 2.5 s later.
+    The other exit handlers run, IPython's among them: clearing the notebook's namespace closes (and so flushes)
+    any file a notebook left open."""
     import atexit
 
     atexit.unregister(app.close)
-    if getattr(app, "shell", None) is not None:
-        atexit.unregister(app.shell.atexit_operations)
 
 
 def _serve(listen: str | None = None) -> None:

@@ -513,9 +513,10 @@ WARM_UP_EXTRACTOR = "import briefing.extract; briefing.extract.warm_up()"
 
 
 def warm_kernel_template(shared: bool = False, imports: str = WARM_UP_ALL) -> "kernels.KernelTemplate | None":
-    """A kernel template loading ``imports`` (by default every notebook's, for processes that render many
-    articles); None when forking kernels is turned off or the template cannot start. ``shared``: other processes
-    on this machine can fork kernels from it too (see ``kernels.TemplateClient``)."""
+    """A kernel template loading ``imports`` (by default every notebook's; renders and batches pass notebook 01's
+    and have the rest loaded while its kernel runs, see ``_Run.preloads``); None when forking kernels is turned
+    off or the template cannot start. ``shared``: other processes on this machine can fork kernels from it too
+    (see ``kernels.TemplateClient``)."""
     if not kernels.ENABLED:
         return None
     try:
@@ -549,11 +550,14 @@ class _NotebookWorker(threading.Thread):
         template = self.runner.template
         km = kernels.kernel_manager(template, log=str(self.staging / "render.log"), kernel_name="python3")
         run_sync(km.start_kernel)(cwd=str(paths.NOTEBOOKS_DIR), extra_arguments=kernels.kernel_args())
-        if template is not None and self.runner.preloads:  # while this kernel runs
-            template.preload(self.runner.preloads.pop(0))
-        if not self.runner.parallel:  # the notebook runs at once: nothing to warm up while waiting for it
-            return km
         try:
+            if template is not None:  # while this kernel runs (two threads may get here at once: pop, not check)
+                try:
+                    template.preload(self.runner.preloads.pop(0))
+                except IndexError:
+                    pass
+            if not self.runner.parallel:  # the notebook runs at once: nothing to warm up while waiting for it
+                return km
             kc = km.client()
             kc.start_channels()
             try:
@@ -563,7 +567,7 @@ class _NotebookWorker(threading.Thread):
                                                  timeout=60)
             finally:
                 kc.stop_channels()
-        except Exception:  # it did not come up: no polite shutdown
+        except Exception:  # it did not come up (or the template is gone): no polite shutdown
             run_sync(km.shutdown_kernel)(now=True)
             raise
         return km
