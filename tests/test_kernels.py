@@ -245,3 +245,23 @@ def test_rendering_options_go_only_to_ipython_kernels(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     assert kernels.kernel_args("not-ipython") == []
     assert kernels.kernel_args("python3") == kernels.KERNEL_ARGS
+
+
+def test_a_template_that_fails_at_start_is_closed(monkeypatch, tmp_path):
+    """Kernels then start the ordinary way, and the template's process and socket folder do not linger."""
+    from briefing.render import warm_kernel_template
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the socket's private folder is made
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    started = []
+
+    def broken_preload(self, modules):
+        started.append(self)
+        raise BrokenPipeError("the template process has exited")
+
+    monkeypatch.setattr(kernels.KernelTemplate, "preload", broken_preload)
+    assert warm_kernel_template(shared=True) is None
+    assert len(started) == 1 and not started[0].alive()
+    assert list(tmp_path.glob("briefing-kernels-*")) == []

@@ -519,11 +519,14 @@ def warm_kernel_template(shared: bool = False, imports: str = WARM_UP_ALL) -> "k
     (see ``kernels.TemplateClient``)."""
     if not kernels.ENABLED:
         return None
+    template = None
     try:
         template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=shared)
         template.preload(imports)
         return template
     except Exception:
+        if template is not None:  # e.g. it died at start: its process and socket folder go too
+            template.close()
         return None
 
 
