@@ -62,12 +62,12 @@ def _kernel_template(address: str | None = None):
     the batch's shared template when it has one (local workers), else one the worker starts (Dask workers)."""
     global _TEMPLATE
     from . import kernels
-    from .render import NB1, WARM_UP, warm_kernel_template
+    from .render import warm_kernel_template
 
     with _TEMPLATE_LOCK:
         if _TEMPLATE is None or not _TEMPLATE.alive():
-            try:  # the rest is loaded while the first notebook runs (see render._Run.preloads)
-                _TEMPLATE = kernels.TemplateClient(address) if address else warm_kernel_template(imports=WARM_UP[NB1])
+            try:
+                _TEMPLATE = kernels.TemplateClient(address) if address else warm_kernel_template()
             except OSError:
                 _TEMPLATE = None  # kernels start the usual way
         return _TEMPLATE
@@ -152,12 +152,12 @@ def _local(jobs: list[Job], workers: int, progress) -> list[dict]:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from .render import NB1, WARM_UP, warm_kernel_template
+    from .render import warm_kernel_template
 
     rows = []
     # one per machine: every worker forks its kernels from it. It loads what notebook 01 needs, so the first
     # articles start as soon as it has; the rest while they run (see render._Run.preloads)
-    template = warm_kernel_template(shared=True, imports=WARM_UP[NB1])
+    template = warm_kernel_template(shared=True)
     jobs = schedule(jobs, template.address if template is not None else None, os.cpu_count() or 1)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(mp)) as pool:

@@ -354,7 +354,7 @@ class _Run:
         ``first`` needs, then (after that kernel is forked) what the others need."""
         if self.template is None and self.own_template and not self.template_tried:
             self.template_tried = True
-            self.template = warm_kernel_template(imports=WARM_UP[first])  # None: kernels start the ordinary way
+            self.template = warm_kernel_template(first=first)  # None: kernels start the ordinary way
 
     def _start_workers(self, staging: Path) -> None:
         """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
@@ -512,17 +512,16 @@ WARM_UP_ALL = "; ".join(WARM_UP.values())
 WARM_UP_EXTRACTOR = "import briefing.extract; briefing.extract.warm_up()"
 
 
-def warm_kernel_template(shared: bool = False, imports: str = WARM_UP_ALL) -> "kernels.KernelTemplate | None":
-    """A kernel template loading ``imports`` (by default every notebook's; renders and batches pass notebook 01's
-    and have the rest loaded while its kernel runs, see ``_Run.preloads``); None when forking kernels is turned
-    off or the template cannot start. ``shared``: other processes on this machine can fork kernels from it too
-    (see ``kernels.TemplateClient``)."""
+def warm_kernel_template(shared: bool = False, first: str = NB1) -> "kernels.KernelTemplate | None":
+    """A kernel template loading what notebook ``first`` imports (the rest loads while that notebook's kernel
+    runs, see ``_Run.preloads``); None when forking kernels is turned off or the template cannot start.
+    ``shared``: other processes on this machine can fork kernels from it too (see ``kernels.TemplateClient``)."""
     if not kernels.ENABLED:
         return None
     template = None
     try:
         template = kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=shared)
-        template.preload(imports)
+        template.preload(WARM_UP[first])
         return template
     except Exception:
         if template is not None:  # e.g. it died at start: its process and socket folder go too
