@@ -265,3 +265,14 @@ def test_a_template_that_fails_at_start_is_closed(monkeypatch, tmp_path):
     assert warm_kernel_template(shared=True) is None
     assert len(started) == 1 and not started[0].alive()
     assert list(tmp_path.glob("briefing-kernels-*")) == []
+
+
+def test_a_channel_asks_for_each_preload_once():
+    """Every article of a batch asks its worker's template for the same imports; only the first request is sent."""
+    import io
+
+    out = io.BytesIO()
+    channel = kernels._Channel(out, io.BytesIO())
+    for statement in ("import json", "import json", "import csv", "import json"):
+        channel.preload(statement)
+    assert out.getvalue().decode().splitlines() == ['{"import": "import json"}', '{"import": "import csv"}']

@@ -66,11 +66,15 @@ class _Channel:
 
     def __init__(self, wfile, rfile):
         self.wfile, self.rfile, self.lock = wfile, rfile, threading.Lock()
+        self.preloaded: set[str] = set()
 
     def preload(self, modules: str) -> None:
-        """Ask the template to import ``modules`` (an import statement) before it forks the next kernel."""
+        """Ask the template to import ``modules`` (an import statement) before it forks the next kernel; once per
+        statement (a batch worker's renders all ask for the same ones, and the template has them already)."""
         with self.lock:
-            self._send({"import": modules})
+            if modules not in self.preloaded:
+                self.preloaded.add(modules)
+                self._send({"import": modules})
 
     def spawn(self, argv: list[str], cwd: str, env: dict, log: str | None = None) -> int:
         """Fork a kernel running ``IPKernelApp`` with ``argv``; returns its process id. The kernel's own

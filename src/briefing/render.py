@@ -222,7 +222,7 @@ class _Run:
         self.template_tried = False
         # what the template loads after each of this render's first kernels is forked, while it runs: the later
         # notebooks' imports, then, in a template that serves many articles (handed in), the extractor's warm-up
-        # (later articles' requests find both done: a few milliseconds)
+        # (a channel sends each statement once, so later articles ask for nothing)
         self.preloads = [WARM_UP_ALL] + ([] if self.own_template else [WARM_UP_EXTRACTOR])
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
