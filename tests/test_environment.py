@@ -46,3 +46,15 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in ci and "make test" in readme and "make report" in readme
+
+
+def test_one_list_of_system_packages_everywhere():
+    """The README's prerequisites, CI and the scheduled render install requirements/apt.txt; the browser is apart."""
+    packages = (ROOT / "requirements" / "apt.txt").read_text().split()
+    assert "libharfbuzz-subset0" in packages and "fonts-dejavu-core" in packages and "chromium" not in packages
+    assert "chromium" in (ROOT / "requirements" / "apt-optional.txt").read_text().split()
+    readme = (ROOT / "README.md").read_text()
+    assert "apt-get install $(cat requirements/apt.txt)" in readme
+    assert all(f"`{p}`" in readme for p in packages)  # each one explained
+    assert "cat requirements/apt.txt requirements/apt-optional.txt" in (ROOT / ".ci" / "run").read_text()
+    assert "$(cat requirements/apt.txt)" in (ROOT / ".github" / "workflows" / "render.yml").read_text()

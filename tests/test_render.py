@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pypdf
 import pytest
@@ -85,6 +88,25 @@ def test_byte_reproducible(seed_render, tmp_path, monkeypatch):
     assert "kernel template" not in (again.out_dir / "render.log").read_text(encoding="utf-8")
     for name in ("briefing.html", "briefing.pdf"):
         assert (again.out_dir / name).read_bytes() == (seed_render.out_dir / name).read_bytes(), name
+
+
+def test_byte_reproducible_across_processes_hash_seeds_and_folders(seed_render, tmp_path):
+    """Two fresh interpreters with different hash seeds, rendering into different folders, print the bytes of the
+    session's render; WeasyPrint has nothing to warn about, and the manifest names the font subsetter."""
+    code = ("import sys\nfrom briefing.render import render\n"
+            "render(sys.argv[1], out=sys.argv[2], processed_root=sys.argv[3], quiet=True)")
+    outs = []
+    for seed in ("1", "4242"):
+        base = tmp_path / f"run-{seed}" / "nested"
+        subprocess.run([sys.executable, "-c", code, str(SEED), str(base / "reports"), str(base / "processed")],
+                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True, timeout=300)
+        outs.append(base / "reports" / SEED.stem)
+    for name in ("briefing.html", "briefing.pdf"):
+        assert {(d / name).read_bytes() for d in outs + [seed_render.out_dir]} == {
+            (outs[0] / name).read_bytes()}, name
+    for d in outs:
+        assert "[WeasyPrint]" not in (d / "render.log").read_text(encoding="utf-8")
+    assert seed_render.manifest["pdf_font_subsetter"] in ("harfbuzz", "fonttools")
 
 
 def test_cpi_base_year_changes_the_funding_section(tmp_path):

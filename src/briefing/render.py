@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -232,6 +233,12 @@ class _Run:
         self.stages: dict[str, dict] = {}
         self.public = _public_params(values, article)
 
+    @functools.cached_property
+    def font_subsetter(self) -> str:
+        from .subsetter import font_subsetter
+
+        return font_subsetter()
+
     def _previous_manifest(self) -> dict:
         try:
             m = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -271,8 +278,8 @@ class _Run:
             inputs = [self.stages[n]["outputs"] for n in (NB1, NB2, NB3)] + [self.public, self.meta.title]
         elif name == "html":
             inputs = [self.stages[NB4]["key"]]
-        else:
-            inputs = [self.stages["html"]["outputs"]]
+        else:  # the PDF's bytes depend on which library subsets its fonts
+            inputs = [self.stages["html"]["outputs"], self.font_subsetter]
         return _key(name, nb, inputs, code_hash())
 
     def cached(self, name: str, key: str) -> bool:
@@ -332,7 +339,7 @@ class _Run:
             "stages": stage_list, "seconds": round(time.time() - started, 2), "up_to_date": False,
             "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "outputs": {n: sha256_file(staging / n) for n in ("briefing.html", "briefing.pdf")},
-            "code": code_hash(), "versions": _versions(),
+            "code": code_hash(), "versions": _versions(), "pdf_font_subsetter": self.font_subsetter,
         }
         side = sidecar_for(self.article)
         if side.exists():
@@ -476,7 +483,12 @@ class _Run:
             if kind == "html":
                 (staging / name).write_text(to_html(staging / NB4, self.meta, self.slug), encoding="utf-8")
             else:
-                to_pdf((staging / "briefing.html").read_text(encoding="utf-8"), staging / name, base_url=str(staging))
+                font_subsetter_notice(self.reporter)
+                warnings = to_pdf((staging / "briefing.html").read_text(encoding="utf-8"), staging / name,
+                                  base_url=str(staging))
+                if warnings:
+                    with open(staging / "render.log", "a", encoding="utf-8") as log:
+                        log.writelines(f"[WeasyPrint] WARNING | {w}\n" for w in warnings)
         except Exception as exc:
             raise StageError(f"{name} could not be made: {type(exc).__name__}: {exc}") from None
         seconds = round(time.time() - t0, 2)
@@ -664,7 +676,25 @@ def to_html(executed: Path, meta, slug: str) -> str:
     return html
 
 
-def to_pdf(html: str, target: Path, base_url: str) -> None:
-    from .weasy import weasyprint
+def to_pdf(html: str, target: Path, base_url: str) -> list[str]:
+    """Print the briefing; returns WeasyPrint's warnings (none for a briefing made by this package's template)."""
+    from .weasy import write_pdf
 
-    weasyprint.HTML(string=html, base_url=base_url).write_pdf(str(target), pdf_tags=True)
+    return write_pdf(html, target, base_url)
+
+
+_SUBSETTER_NOTICE_GIVEN = False
+
+
+def font_subsetter_notice(reporter: "Reporter") -> None:
+    """Without HarfBuzz's subsetter, say once per process what that means for the PDF's bytes."""
+    global _SUBSETTER_NOTICE_GIVEN
+    from .subsetter import HARFBUZZ, font_subsetter
+
+    name = font_subsetter()
+    if name != HARFBUZZ and not _SUBSETTER_NOTICE_GIVEN:
+        _SUBSETTER_NOTICE_GIVEN = True
+        reporter.event("notice", subsetter=name, message=(
+            "note: this machine lacks libharfbuzz-subset0, so WeasyPrint subsets the PDF's fonts with fontTools: "
+            "its PDFs are reproducible here, but not byte-identical to those of a machine that meets the README "
+            "(install it: apt-get install libharfbuzz-subset0)"))
