@@ -17,9 +17,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 from pathlib import Path
 
-from . import paths
+from . import paths, slugs
 from .errors import EXIT_BAD_INPUT, InputError
 
 
@@ -86,7 +87,8 @@ def render_one(job: Job) -> dict:
     from .render import LockedError, render
 
     t0 = time.time()
-    row = {"article": job.article, "slug": Path(job.article).stem, "status": "", "seconds": 0.0, "reason": ""}
+    row = {"article": job.article, "slug": slugs.from_name(Path(job.article).stem) or Path(job.article).name,
+           "status": "", "seconds": 0.0, "reason": ""}
     try:
         # a worker is one core's worth of work: its render runs one notebook at a time and starts no kernel early
         # (but for the batch's last articles: see schedule)
@@ -254,23 +256,36 @@ h2{font-size:1.15rem;margin:0 0 .2rem} .meta{color:#5a5a5a;font-size:.9rem;margi
 """
 
 
+def index_link(folder: str) -> str:
+    """A relative link to a briefing's folder, safe in an href whatever the folder is called: percent-encoded, so
+    a name like ``javascript:alert(1)`` becomes the path ``javascript%3Aalert%281%29/``, never a scheme. (Slugs
+    are letters, digits, '-' and '_' already; this is for folders someone else put in the reports folder.)"""
+    return escape(quote(folder, safe="") + "/")
+
+
 def write_index(reports: Path) -> Path:
     """reports/index.html: every briefing in the folder, newest article first; static, opens from disk."""
     items = []
     for summary_file in sorted(reports.glob("*/summary.json")):
-        s = json.loads(summary_file.read_text(encoding="utf-8"))
+        try:
+            s = json.loads(summary_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(s, dict):
+            continue
         items.append((s.get("published") or "", s, summary_file.parent.name))
     items.sort(key=lambda t: (t[0], t[2]), reverse=True)
     lis = []
     for _, s, folder in items:
-        meta = " · ".join(x for x in (s.get("outlet"), s.get("published")) if x)
-        figs = "".join(f"<li>{escape(k)}</li>" for k in s.get("key_figures", [])[:4])
+        meta = " · ".join(str(x) for x in (s.get("outlet"), s.get("published")) if x)
+        figs = "".join(f"<li>{escape(str(k))}</li>" for k in s.get("key_figures", [])[:4])
+        link = index_link(folder)
         lis.append(
-            f'<li><h2><a href="{escape(folder)}/briefing.html">{escape(s.get("title") or folder)}</a></h2>'
+            f'<li><h2><a href="{link}briefing.html">{escape(str(s.get("title") or folder))}</a></h2>'
             f'<p class="meta">{escape(meta) or "outlet and date not given"}</p>'
             + (f'<ul class="figs">{figs}</ul>' if figs else "")
-            + f'<p class="links"><a href="{escape(folder)}/briefing.html">HTML</a>'
-              f'<a href="{escape(folder)}/briefing.pdf">PDF</a><a href="{escape(folder)}/manifest.json">manifest</a></p></li>')
+            + f'<p class="links"><a href="{link}briefing.html">HTML</a>'
+              f'<a href="{link}briefing.pdf">PDF</a><a href="{link}manifest.json">manifest</a></p></li>')
     html = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Briefings</title>"
             f"<style>{INDEX_CSS}</style></head><body><main><h1>Briefings</h1>"

@@ -21,6 +21,7 @@ EPILOG = """exit codes:
 environment:
   BRIEFING_FORK_KERNELS=0  start each kernel the usual way instead of forking it from a warm template
   BRIEFING_DEBUG=1         show the traceback of an internal error
+  BRIEFING_KEEP_FAILED=N   keep the notebooks of an article's N newest failed runs (default 5)
 """
 
 

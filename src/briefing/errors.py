@@ -22,3 +22,9 @@ class StageError(BriefingError):
     """A notebook or document stage failed: exit code 1."""
 
     exit_code = EXIT_FAILED
+
+
+class LockedError(BriefingError):
+    """Another render of the same article holds its lock: exit code 75."""
+
+    exit_code = EXIT_LOCKED

@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import slugs, yamlfile
 from .errors import InputError
 
 KNOWN_KEYS = {"title", "outlet", "url", "published", "published_note", "topic", "case", "slug", "source"}
@@ -25,11 +24,6 @@ class ArticleMeta:
     slug: str = ""
 
 
-def load_yaml(text: str):
-    """``yaml.safe_load``, with libyaml's C parser when PyYAML was built with it (about ten times faster)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 def sidecar_for(article: str | Path) -> Path:
     article = Path(article)
     return article.with_name(article.stem + ".meta.yaml")
@@ -45,12 +39,7 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
     if path is None:
         return ArticleMeta()
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such metadata file")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = yamlfile.load(path, "metadata file") or {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of fields (title, outlet, url, published, ...)")
     unknown = set(data) - KNOWN_KEYS
@@ -67,7 +56,12 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
                 raise InputError(f"{path}: field 'published' must be a date as YYYY-MM-DD, not {published!r}") from None
     else:
         published = None
+    slug = data.get("slug")
+    if slug not in (None, "") and not slugs.is_slug(slug):
+        slugs.article_slug("", str(slug), path)  # raises, naming the field and the rule
     case = data.get("case")
+    if case not in (None, "") and not isinstance(case, str):
+        raise InputError(f"{path}: field 'case' must be a file name, not {case!r}")
     case_path = (path.parent / case).resolve() if case else None
     if case_path is not None and not case_path.is_file():
         raise InputError(f"{path}: field 'case' names {case}, which does not exist")

@@ -11,11 +11,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from . import paths
+from . import paths, yamlfile
 from .errors import InputError
-from .meta import load_yaml
 
 SEED_SLUG = paths.SEED_ARTICLE.stem
 
@@ -69,12 +66,7 @@ RENDER_PARAMETERS: dict[str, Param] = {
 
 def load_params_file(path: str | Path) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"--params: no such file {path}")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"--params: {path} is not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = yamlfile.load(path, "--params") or {}
     if not isinstance(data, dict):
         raise InputError(f"--params: {path} must be a mapping of NAME: VALUE")
     return {str(k): v for k, v in data.items()}

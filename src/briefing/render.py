@@ -25,8 +25,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, kernels, paths
-from .errors import BriefingError, StageError
+from . import __version__, kernels, paths, slugs
+from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
+from .locks import render_locks
 from .meta import load_meta, sidecar_for
 
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
@@ -40,10 +41,6 @@ sys.modules.setdefault("rfc3987_syntax", None)
 NB1, NB2, NB3, NB4 = paths.NOTEBOOKS
 STAGES = [NB1, NB2, NB3, NB4, "html", "pdf"]
 PROCESSED_OUTPUTS = {NB1: None, NB2: "funding", NB3: "sentencing"}  # where each notebook writes in the processed folder
-
-
-class LockedError(BriefingError):
-    exit_code = 75
 
 
 @dataclass
@@ -76,45 +73,6 @@ class Reporter:
     @property
     def bar(self) -> bool:
         return not self.quiet and not self.log_json and self.stream.isatty()
-
-
-class SlugLock:
-    """An exclusive lock per slug (``reports/.<slug>.lock``), held with flock, so a killed process releases it."""
-
-    def __init__(self, reports: Path, slug: str, wait: float = 0.0):
-        self.path = reports / f".{slug}.lock"
-        self.slug = slug
-        self.wait = wait
-        self.fh = None
-
-    def __enter__(self):
-        import fcntl
-
-        self.fh = open(self.path, "a+")
-        deadline = time.monotonic() + self.wait
-        while True:
-            try:
-                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    self.fh.seek(0)
-                    holder = self.fh.read().strip() or "another process"
-                    self.fh.close()
-                    raise LockedError(f"{self.slug} is being rendered by {holder}; waited {self.wait:g}s "
-                                      f"(use --wait SECONDS to wait longer)") from None
-                time.sleep(0.2)
-        self.fh.seek(0)
-        self.fh.truncate()
-        self.fh.write(f"pid {os.getpid()}")
-        self.fh.flush()
-        return self
-
-    def __exit__(self, *exc):
-        import fcntl
-
-        fcntl.flock(self.fh, fcntl.LOCK_UN)
-        self.fh.close()
 
 
 class _KernelOutputToLog:
@@ -183,6 +141,21 @@ def _optional_hash(path: str) -> str:
     return sha256_file(Path(path)) if path else ""
 
 
+def writable_folder(path: str | Path, what: str) -> Path:
+    """``path`` resolved and created; a user's mistake there (a file of that name, no permission) is an InputError."""
+    path = Path(path)
+    try:
+        path = path.resolve()
+        if path.exists() and not path.is_dir():
+            raise InputError(f"{what}: {path} is a file, not a folder")
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise InputError(f"{what}: {path} cannot be written (permission denied)")
+    except OSError as exc:
+        raise InputError(f"{what}: {path} cannot be made ({exc.strerror or exc})") from None
+    return path
+
+
 # --- the render ------------------------------------------------------------------------------------------
 
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
@@ -197,19 +170,20 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     from . import params as P
     from .text import read_article
 
-    article = Path(article or paths.SEED_ARTICLE).resolve()
-    read_article(article)  # bad input stops here, before any kernel starts
+    article = Path(article or paths.SEED_ARTICLE)
+    read_article(article)  # bad input stops here, before any kernel starts (a symbolic link too)
+    article = article.resolve()
     overrides = dict(overrides or {})
     if timeout is not None:
         overrides.setdefault("timeout", timeout)
     meta = load_meta(None, article_path=article)
     values = P.validate(P.merge(P.load_params_file(params_file) if params_file else None, overrides), meta.case)
-    slug = meta.slug or article.stem
-    reports = Path(out or paths.REPORTS_DIR).resolve()
-    reports.mkdir(parents=True, exist_ok=True)
-    processed = Path(processed_root or paths.PROCESSED_DIR).resolve() / slug
+    slug = slugs.article_slug(article, meta.slug, sidecar_for(article))
+    reports = writable_folder(out or paths.REPORTS_DIR, "--out")
+    processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
+    processed = slugs.folder(processed_root, slug)
     reporter = Reporter(quiet, log_json)
-    with SlugLock(reports, slug, wait):
+    with render_locks(reports, processed_root, slug, wait):
         for stale in list(reports.glob(f".staging-{slug}-*")) + list(reports.glob(f".old-{slug}-*")):
             shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
         return _Run(article, meta, values, slug, reports, processed, reporter, force, parallel, kernel_template).run()
@@ -227,7 +201,7 @@ class _Run:
         self.preloads = [WARM_UP_ALL] + ([] if self.own_template else [WARM_UP_EXTRACTOR])
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
-        self.out_dir = reports / slug
+        self.out_dir = slugs.folder(reports, slug)
         self.run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
         self.previous = self._previous_manifest()
         self.stages: dict[str, dict] = {}
@@ -319,6 +293,7 @@ class _Run:
             failed = self.out_dir / "failed" / self.run_id
             failed.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging, failed)
+            prune_failed(failed.parent)
             if isinstance(exc, StageError):
                 raise StageError(f"{exc} (notebooks and log kept in {_rel(failed)}; the last good briefing is "
                                  f"unchanged)") from None
@@ -448,6 +423,8 @@ class _Run:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
 
+        from . import engine
+
         t0 = time.time()
         extra = {"km": km} if km is not None else {"cwd": str(paths.NOTEBOOKS_DIR),
                                                    "extra_arguments": kernels.kernel_args()}
@@ -457,7 +434,8 @@ class _Run:
                                 execution_timeout=self.values["timeout"],
                                 # written once at the end (or on an error), not twice per cell: nobody watches
                                 # a staging copy fill in, and each write re-validated the whole notebook
-                                request_save_on_cell_execute=False, **extra)
+                                request_save_on_cell_execute=False, engine_name=engine.NAME,
+                                save_on_failure=str(staging / name), **extra)
         except PapermillExecutionError as exc:
             raise StageError(f"{name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
         except Exception as exc:  # a kernel that died or timed out, a missing kernel, ...
@@ -616,6 +594,21 @@ class _NotebookWorker(threading.Thread):
                     run_sync(km.shutdown_kernel)(now=self.error is not None)
                 except Exception:
                     pass
+
+
+def keep_failed() -> int:
+    """How many failed runs an article keeps: $BRIEFING_KEEP_FAILED, default 5, at least 1 (the one that just failed)."""
+    try:
+        return max(1, int(os.environ.get("BRIEFING_KEEP_FAILED", "5")))
+    except ValueError:
+        return 5
+
+
+def prune_failed(folder: Path) -> None:
+    """Delete all but the newest failed runs (run ids start with their UTC time, so names sort by age)."""
+    runs = sorted(p for p in folder.iterdir() if p.is_dir())
+    for old in runs[:-keep_failed()]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def publish(staging: Path, out_dir: Path) -> None:

@@ -17,10 +17,8 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import yamlfile
 from .errors import InputError
-from .meta import load_yaml
 
 CONFIDENCE = ("high", "medium", "reported", "low")
 
@@ -45,12 +43,7 @@ def _fail(path: Path, field: str, msg: str) -> InputError:
 
 def load_case(path: str | Path) -> Case:
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such case file")
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = yamlfile.load(path, "case file")
     if not isinstance(data, dict):
         raise InputError(f"{path}: a case file is a mapping with 'case' and 'defendants'")
     info = data.get("case")

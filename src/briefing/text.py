@@ -45,8 +45,14 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str, list[str]]:
     warnings: list[str] = []
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows "Unicode" text)
+        try:
+            data, warnings = data.decode("utf-16").encode("utf-8"), [f"{name}: decoded as UTF-16"]
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: starts like UTF-16 text but is not; save it as UTF-8") from None
     if b"\x00" in data:
-        raise InputError(f"{name}: this looks like a binary file, not plain text")
+        raise InputError(f"{name}: this looks like a binary file, not plain text (if it is UTF-16 or UTF-32 text "
+                         "without a byte-order mark, save it as UTF-8)")
     if data.startswith(b"\xef\xbb\xbf"):
         data, encoding = data[3:], "utf-8-sig"
     else:
@@ -81,6 +87,9 @@ def read_article(path: str | Path) -> Article:
     name = str(path)
     if not path.exists():
         raise InputError(f"{name}: no such file")
+    if path.is_symlink():  # a link in a batch's folder could publish any file the renderer can read
+        raise InputError(f"{name}: is a symbolic link; briefing reads only regular files (render the file it "
+                         "points to, or copy it here)")
     if path.is_dir():
         raise InputError(f"{name}: is a folder, not an article file")
     try:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, slugs
 from ..errors import InputError
-from ..meta import ArticleMeta, load_meta
+from ..meta import ArticleMeta, load_meta, sidecar_for
 from ..text import read_article, sentence_spans, split_paragraphs
 from .dates import find_dates
 from .entities import find_organisations, find_people
@@ -140,7 +140,7 @@ def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Ex
     meta = load_meta(meta_path, article_path=path)
     tables = extract_text(art.text, meta)
     paras = tables["paragraphs"]
-    slug = meta.slug if meta and meta.slug else Path(path).stem
+    slug = slugs.article_slug(path, meta.slug if meta else "", meta_path or sidecar_for(path))
     article = {
         "slug": slug,
         "title": meta.title if meta else "",
@@ -160,8 +160,16 @@ def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Ex
 
 def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
     """Write article.json, text.txt and the CSVs into ``out_dir``, replacing it only when all are written."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: is a file; name a folder for the tables")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "article.json").is_file():
+        # the folder is replaced whole: never one that holds something other than an earlier run's tables
+        raise InputError(f"{out_dir}: holds other files, and the tables replace the whole folder; name a new one")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot be made ({exc.strerror or exc})") from None
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         (tmp / "text.txt").write_text(ex.text, encoding="utf-8", newline="\n")

@@ -23,6 +23,9 @@ SPEECH_VERBS = (r"said|says|say|added|adds|told|tells|explained|explains|warned|
                 r"replies|recalled|recalls|described|describes|called|calls|acknowledged|conceded|confirmed|"
                 r"pointed out|went on")
 PRONOUNS = {"he", "she", "they", "we", "i"}
+# how far before and after a quote its speaker is looked for: longer than any attribution these patterns match
+# (160 characters of name and role, a verb, an object) and than all but the longest sentences
+WINDOW = 1000
 
 
 @dataclass
@@ -127,11 +130,13 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         pi = para_of(q.start)
         p = paragraphs[pi]
         mark_len = len(q.open_mark)
-        before = text[p.start:q.start - mark_len]
+        # the words around the quote, in its paragraph but no further than WINDOW characters: each search below
+        # then costs the same however long the paragraph (copy pasted from a web page may have no breaks at all)
+        before = text[max(p.start, q.start - mark_len - WINDOW):q.start - mark_len]
         close_len = len(PAIRS.get(q.open_mark, q.open_mark))
         after_start = min(q.end + close_len, len(text))
         pe = paragraphs[para_of(max(q.end - 1, q.start))].end
-        after = text[after_start:pe]
+        after = text[after_start:min(pe, after_start + WINDOW)]
         speaker = role = how = ""
         # before: "Oxford East MP Andrew Smith said: " / "He said: " / "X told the court: "
         mb = re.search(rf"(?P<who>[^.!?:;“”\"]{{0,160}}?)\s+(?:{SPEECH_VERBS})(?:\s+(?:the|a|an|reporters|journalists|"
