@@ -258,8 +258,8 @@ h2{font-size:1.15rem;margin:0 0 .2rem} .meta{color:#5a5a5a;font-size:.9rem;margi
 
 def index_link(folder: str) -> str:
     """A relative link to a briefing's folder, safe in an href whatever the folder is called: percent-encoded, so
-    a name like ``javascript:alert(1)`` becomes the path ``javascript%3Aalert%281%29/``, never a scheme. (Slugs
-    are letters, digits, '-' and '_' already; this is for folders someone else put in the reports folder.)"""
+    a name like ``javascript:alert(1)`` becomes the path ``javascript%3Aalert%281%29/``, never a scheme. (The index lists
+    only folders named as slugs, letters, digits, '-' and '_'; this is a second guard.)"""
     return escape(quote(folder, safe="") + "/")
 
 
@@ -267,6 +267,8 @@ def write_index(reports: Path) -> Path:
     """reports/index.html: every briefing in the folder, newest article first; static, opens from disk."""
     items = []
     for summary_file in sorted(reports.glob("*/summary.json")):
+        if not slugs.is_slug(summary_file.parent.name):
+            continue  # a render's staging folder (hidden), or a folder a person made
         try:
             s = json.loads(summary_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -45,6 +45,8 @@ STYLE = {
     "svg.hashsalt": "briefing",
     "svg.fonttype": "none",  # text stays text: smaller files, faster PDF, selectable and searchable labels
     "figure.dpi": 100,
+    # labels are names and titles from articles and case files: "$x^$" is text, never TeX for mathtext to parse
+    "text.parse_math": False,
 }
 WIDTH_IN = 6.3  # A4 text width at 2 cm margins, so sizes in points hold on paper
 

@@ -7,7 +7,6 @@ papermill's notebook inspection). Render parameters are merged from the defaults
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +99,7 @@ def merge(file_values: dict | None, cli_values: dict | None) -> dict:
 def validate(params: dict, case_from_meta: Path | None) -> dict:
     """Check values against the files they name (no kernel, no pandas): returns the resolved parameters."""
     from .deflators import check_base_year, deflator_rows
-    from .sentencing import load_case
+    from .sentencing import check_comparators, load_case
 
     params = dict(params)
     if params["case"] is None:
@@ -111,11 +110,7 @@ def validate(params: dict, case_from_meta: Path | None) -> dict:
     if params["case"]:
         load_case(params["case"])  # a malformed case file stops here, naming the field
     if params["comparators"]:
-        with open(params["comparators"], encoding="utf-8", newline="") as fh:
-            header = next(csv.reader(fh), [])
-        missing = {"case", "convicted", "total_years", "total_is_exact", "source"} - set(header)
-        if missing:
-            raise InputError(f"comparators: {params['comparators']} lacks column(s) {', '.join(sorted(missing))}")
+        check_comparators(params["comparators"])
     rows = deflator_rows(params["deflator"], paths.REFERENCE_DIR)
     params["base_year"] = check_base_year(rows, params["base_year"], params["deflator"])
     return params

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -28,7 +29,7 @@ from pathlib import Path
 from . import __version__, kernels, paths, slugs
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
 from .locks import render_locks
-from .meta import load_meta, sidecar_for
+from .meta import ArticleMeta, load_meta, sidecar_for
 
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -167,11 +168,34 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
 
     ``parallel``: run notebooks 02 and 03 side by side. ``kernel_template``: fork kernels from this (a batch
     worker keeps one for all its articles); by default the render starts its own and closes it at the end."""
+    job = prepare(article, out, overrides, timeout, processed_root, params_file)
+    reporter = Reporter(quiet, log_json)
+    with render_locks(job.reports, job.processed_root, job.slug, wait):
+        for stale in _leftovers(job.reports, job.slug):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
+        return _Run(job.article, job.meta, job.values, job.slug, job.reports, slugs.folder(job.processed_root, job.slug),
+                    reporter, force, parallel, kernel_template).run()
+
+
+@dataclass(frozen=True)
+class Job:
+    article: Path
+    meta: "ArticleMeta"
+    values: dict
+    slug: str
+    reports: Path
+    processed_root: Path
+
+
+def prepare(article=None, out=None, overrides=None, timeout=None, processed_root=None, params_file=None) -> Job:
+    """Everything a render checks before it takes a lock or starts a kernel: the article, its sidecar and case
+    file, the parameters, the slug and the folders. Bad input raises InputError here, and nothing is written but
+    the two folders (made when missing)."""
     from . import params as P
     from .text import read_article
 
     article = Path(article or paths.SEED_ARTICLE)
-    read_article(article)  # bad input stops here, before any kernel starts (a symbolic link too)
+    read_article(article)  # a symbolic link is refused here, before it is resolved
     article = article.resolve()
     overrides = dict(overrides or {})
     if timeout is not None:
@@ -181,12 +205,21 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     slug = slugs.article_slug(article, meta.slug, sidecar_for(article))
     reports = writable_folder(out or paths.REPORTS_DIR, "--out")
     processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
-    processed = slugs.folder(processed_root, slug)
-    reporter = Reporter(quiet, log_json)
-    with render_locks(reports, processed_root, slug, wait):
-        for stale in list(reports.glob(f".staging-{slug}-*")) + list(reports.glob(f".old-{slug}-*")):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
-        return _Run(article, meta, values, slug, reports, processed, reporter, force, parallel, kernel_template).run()
+    return Job(article, meta, values, slug, reports, processed_root)
+
+
+_RUN_ID = r"\d{8}T\d{6}Z-[0-9a-f]{6}"
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _leftovers(reports: Path, slug: str) -> list[Path]:
+    """This slug's staging and old folders left by a killed run: matched exactly, never another slug's that starts
+    the same way (``a`` and ``a-b``)."""
+    pattern = re.compile(rf"\.(?:staging-{re.escape(slug)}-{_RUN_ID}|old-{re.escape(slug)}-[0-9a-f]{{6}})")
+    return [p for p in reports.iterdir() if pattern.fullmatch(p.name)]
 
 
 class _Run:
@@ -202,7 +235,7 @@ class _Run:
         self.article, self.meta, self.values, self.slug = article, meta, values, slug
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = slugs.folder(reports, slug)
-        self.run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+        self.run_id = new_run_id()
         self.previous = self._previous_manifest()
         self.stages: dict[str, dict] = {}
         self.public = _public_params(values, article)

@@ -12,6 +12,7 @@ Case file (YAML), see ``data/reference/bullfinch_case.yaml`` and docs in README 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import statistics
 from dataclasses import dataclass
@@ -41,6 +42,47 @@ def _fail(path: Path, field: str, msg: str) -> InputError:
     return InputError(f"{path}: field '{field}' {msg}")
 
 
+MAX_TERM_YEARS = 100   # the longest determinate terms and minimum terms passed in England and Wales are below this
+MAX_COUNT = 100_000    # people, charges, victims or years in one case
+MAX_DEFENDANTS = 200
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _number(path: Path, field: str, v, lo: float, hi: float) -> None:
+    if not _finite(v) or not lo <= v <= hi:
+        raise _fail(path, field, f"must be a number from {lo:g} to {hi:g}, not {v!r}")
+
+
+def _is_year(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 1900 <= v <= 2100
+
+
+_PARTIAL_DATE_RE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2}))?")
+
+
+def _date(path: Path, field: str, d):
+    """A date (YYYY-MM-DD), or a month (YYYY-MM) or year (YYYY) kept as text; one that does not exist is refused."""
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    if isinstance(d, dt.date):
+        if not 1900 <= d.year <= 2100:
+            raise _fail(path, field, f"must be a date from 1900 to 2100, not {d.isoformat()}")
+        return d
+    text = str(d).strip()
+    try:
+        if len(text) == 10:
+            return _date(path, field, dt.date.fromisoformat(text))
+    except ValueError:
+        pass
+    m = _PARTIAL_DATE_RE.fullmatch(text)
+    if m and _is_year(int(m["y"])) and (m["m"] is None or 1 <= int(m["m"]) <= 12):
+        return text
+    raise _fail(path, field, f"must be a date that exists, as YYYY-MM-DD (or YYYY-MM, YYYY), not {d!r}")
+
+
 def load_case(path: str | Path) -> Case:
     path = Path(path)
     data = yamlfile.load(path, "case file")
@@ -51,42 +93,51 @@ def load_case(path: str | Path) -> Case:
         raise _fail(path, "case", "is missing or not a mapping")
     if not isinstance(info.get("name"), str) or not info["name"].strip():
         raise _fail(path, "case.name", "is required (text)")
-    for key in ("trial_opened", "verdicts", "sentenced"):
+    for key in ("investigation_launched", "trial_opened", "verdicts", "sentenced"):
         if key in info:
             v = info[key]
             if not isinstance(v, dict) or "date" not in v:
                 raise _fail(path, f"case.{key}", "must be a mapping with a 'date'")
-            d = v["date"]
-            if not isinstance(d, dt.date):
-                try:
-                    v["date"] = dt.date.fromisoformat(str(d)) if len(str(d)) == 10 else str(d)
-                except ValueError:
-                    raise _fail(path, f"case.{key}.date", f"must be a date as YYYY-MM-DD, not {d!r}") from None
+            v["date"] = _date(path, f"case.{key}.date", v["date"])
     for key in ("convicted_count", "reported_total_years", "charges_proved", "victims_in_trial"):
         if key in info:
             v = info[key]
-            if not isinstance(v, dict) or not isinstance(v.get("value"), (int, float)) or isinstance(v.get("value"), bool):
+            if not isinstance(v, dict):
                 raise _fail(path, f"case.{key}.value", "must be a number")
+            _number(path, f"case.{key}.value", v.get("value"), 0, MAX_COUNT)
     if "abuse_period" in info:
         ap = info["abuse_period"]
-        if not isinstance(ap, dict) or not all(isinstance(ap.get(k), int) for k in ("from", "to")) or ap["to"] < ap["from"]:
-            raise _fail(path, "case.abuse_period", "needs integer years 'from' and 'to' (from <= to)")
+        if not isinstance(ap, dict) or not all(_is_year(ap.get(k)) for k in ("from", "to")) or ap["to"] < ap["from"]:
+            raise _fail(path, "case.abuse_period", "needs years 'from' and 'to' (1900-2100, from <= to)")
+    scr = data.get("serious_case_review")
+    if isinstance(scr, dict) and scr.get("published"):
+        scr["published"] = _date(path, "serious_case_review.published", scr["published"])
     defs = data.get("defendants")
     if not isinstance(defs, list) or not defs:
         raise _fail(path, "defendants", "must be a non-empty list")
+    if len(defs) > MAX_DEFENDANTS:
+        raise _fail(path, "defendants", f"lists {len(defs)} people; at most {MAX_DEFENDANTS} are supported")
     for i, d in enumerate(defs):
         where = f"defendants[{i}]"
         if not isinstance(d, dict):
             raise _fail(path, where, "must be a mapping")
+        for key in ("name", "offences", "source"):
+            if key in d and not isinstance(d[key], (str, type(None))):
+                raise _fail(path, f"{where}.{key}", f"must be text, not {d[key]!r}")
         if not isinstance(d.get("name"), str) or not d["name"].strip():
             raise _fail(path, f"{where}.name", "is required (text)")
+        if len(d["name"]) > 200:
+            raise _fail(path, f"{where}.name", "is longer than 200 characters")
         kind = d.get("sentence")
         if kind not in ("life", "determinate"):
             raise _fail(path, f"{where}.sentence", f"must be 'life' or 'determinate', not {kind!r}")
         key = "minimum_term_years" if kind == "life" else "term_years"
         v = d.get(key)
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or v <= 0:
-            raise _fail(path, f"{where}.{key}", f"must be a positive number of years for a {kind} sentence, not {v!r}")
+        if not _finite(v) or v <= 0 or v > MAX_TERM_YEARS:
+            raise _fail(path, f"{where}.{key}", f"must be a number of years above 0 and at most {MAX_TERM_YEARS} "
+                                                f"for a {kind} sentence, not {v!r}")
+        if d.get("age") is not None:
+            _number(path, f"{where}.age", d["age"], 10, 120)
         if "source" not in d:
             raise _fail(path, f"{where}.source", "is required: where the sentence was read")
     return Case(path, data)
@@ -149,6 +200,40 @@ def explain_total(case: Case, table) -> str:
 def _n(k: int) -> str:
     words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
     return words[k] if 0 <= k < len(words) else str(k)
+
+
+COMPARATOR_COLUMNS = ("case", "convicted", "total_years", "total_is_exact", "source")
+
+
+def check_comparators(path: str | Path) -> None:
+    """Refuse a comparators table a chart could not draw (missing columns, counts that are not numbers, an
+    infinite total; an empty total is "not reported"), naming the line; read with the csv module, so before any
+    kernel starts."""
+    import csv
+
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows, header = list(reader), reader.fieldnames or []
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"comparators: {path} cannot be read ({exc})") from None
+    missing = set(COMPARATOR_COLUMNS) - set(header)
+    if missing:
+        raise InputError(f"comparators: {path} lacks column(s) {', '.join(sorted(missing))}")
+    if len(rows) > MAX_DEFENDANTS:
+        raise InputError(f"comparators: {path} has {len(rows)} rows; at most {MAX_DEFENDANTS} are supported")
+    for i, row in enumerate(rows, start=2):
+        for key, lo in (("convicted", 1), ("total_years", 0)):
+            if key == "total_years" and not (row[key] or "").strip():
+                continue  # not reported: listed, not drawn
+            try:
+                v = float(row[key])
+            except (TypeError, ValueError):
+                v = math.nan
+            if not math.isfinite(v) or not lo <= v <= MAX_COUNT:
+                raise InputError(f"comparators: {path} line {i}: '{key}' must be a number from {lo} to "
+                                 f"{MAX_COUNT:,}, not {row[key]!r}")
 
 
 def load_comparators(path: str | Path) -> "pd.DataFrame":

@@ -46,7 +46,7 @@ def _check(node: yaml.Node, name: str) -> None:
                 stack.extend((k, v))
         elif isinstance(n, yaml.SequenceNode):
             stack.extend(n.value)
-        elif isinstance(n, yaml.ScalarNode) and n.tag == "tag:yaml.org,2002:str" and n.style is None \
+        elif isinstance(n, yaml.ScalarNode) and n.tag == "tag:yaml.org,2002:str" and not n.style \
                 and _FLOAT_RE.match(n.value):
             n.tag = "tag:yaml.org,2002:float"
 
