@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import slugs, yamlfile
+from . import paths, slugs, yamlfile
 from .errors import InputError
 
 KNOWN_KEYS = {"title", "outlet", "url", "published", "published_note", "topic", "case", "slug", "source"}
@@ -44,7 +44,8 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
         raise InputError(f"{path}: expected a mapping of fields (title, outlet, url, published, ...)")
     unknown = set(data) - KNOWN_KEYS
     if unknown:
-        raise InputError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}")
+        names = ", ".join(sorted(repr(k) if isinstance(k, str) else repr(str(k)) for k in unknown))
+        raise InputError(f"{path}: unknown field(s) {names}; known: {', '.join(sorted(KNOWN_KEYS))}")
     published = data.get("published")
     if published not in (None, ""):
         if isinstance(published, dt.datetime):
@@ -62,9 +63,9 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
     case = data.get("case")
     if case not in (None, "") and not isinstance(case, str):
         raise InputError(f"{path}: field 'case' must be a file name, not {case!r}")
-    case_path = (path.parent / case).resolve() if case else None
-    if case_path is not None and not case_path.is_file():
-        raise InputError(f"{path}: field 'case' names {case}, which does not exist")
+    case_path = (path.parent / case).resolve() if case and "\0" not in case else None
+    if case and (case_path is None or not paths.is_file(case_path)):
+        raise InputError(f"{path}: field 'case' names {case!r}, which does not exist")
     return ArticleMeta(
         title=str(data.get("title") or ""), outlet=str(data.get("outlet") or ""), url=str(data.get("url") or ""),
         published=published, published_note=str(data.get("published_note") or "").strip(),

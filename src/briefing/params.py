@@ -82,8 +82,8 @@ def merge(file_values: dict | None, cli_values: dict | None) -> dict:
             if value is None:
                 value = ""
             try:
-                value = p.type(value) if not isinstance(value, bool) else None
-            except (TypeError, ValueError):
+                value = p.type(value) if not isinstance(value, (bool, dict, list)) else None
+            except (TypeError, ValueError, OverflowError):
                 value = None
             if value is None:
                 raise InputError(f"{name}: expected {p.type.__name__}, got {values[name]!r}")
@@ -105,7 +105,7 @@ def validate(params: dict, case_from_meta: Path | None) -> dict:
     if params["case"] is None:
         params["case"] = str(case_from_meta) if case_from_meta else ""
     for key in ("case", "comparators"):
-        if params[key] and not Path(params[key]).is_file():
+        if params[key] and not paths.is_file(params[key]):
             raise InputError(f"{key}: file {params[key]} not found")
     if params["case"]:
         load_case(params["case"])  # a malformed case file stops here, naming the field

@@ -28,3 +28,11 @@ PROCESSED_DIR = ROOT / "data" / "processed"
 REPORTS_DIR = ROOT / "reports"
 SEED_ARTICLE = RAW_DIR / "oxford-times-2014-01-13-mp-urges-vigilance.txt"
 NOTEBOOKS = ["01-structure-article.ipynb", "02-funding.ipynb", "03-sentencing.ipynb", "04-briefing.ipynb"]
+
+
+def is_file(path: str | Path) -> bool:
+    """``Path.is_file``, but False (not an exception) for a name no file can have: too long, or with a NUL byte."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False

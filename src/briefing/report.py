@@ -29,6 +29,22 @@ def e(x) -> str:
     return escape("" if x is None else str(x), quote=True)
 
 
+# A section lists at most this many of the article's items (sums, quotes, dates, ...), so that a briefing of a
+# very long article stays readable and its HTML and PDF take bounded time (a 1 MB article once printed 2,000
+# pages); the rest are counted, and all of them are in the tables.
+MAX_LISTED = 50
+
+
+def listed(df: pd.DataFrame, render, what: str, table: str) -> tuple[list, str]:
+    """``render`` applied to the first MAX_LISTED rows only (each cites notes: none for rows not shown), and a
+    line saying how many more there are and where they are."""
+    shown = [render(r) for _, r in df.head(MAX_LISTED).iterrows()]
+    if len(df) <= MAX_LISTED:
+        return shown, ""
+    return shown, (f'<p class="more">The briefing lists the first {MAX_LISTED} {what} of {len(df):,}; the '
+                   f'other {len(df) - MAX_LISTED:,} are in <code>{e(table)}</code> with the tables.</p>')
+
+
 @dataclass
 class Notes:
     """Numbered references from figures in the briefing to sentences of the article."""
@@ -279,7 +295,8 @@ def sentencing_section(b: Briefing) -> str:
             return ""
         body += ("<p>No court record was supplied for this article, so its sentencing figures are shown as the "
                  "article gives them, unchecked.</p>")
-        body += "<ul>" + "".join(f"<li>{cited(b, r['figure_id'])}</li>" for _, r in a.iterrows()) + "</ul>"
+        items, more = listed(a, lambda r: f"<li>{cited(b, r['figure_id'])}</li>", "sentencing figures", "figures.csv")
+        body += "<ul>" + "".join(items) + "</ul>" + more
     return section("sentencing", "Sentencing", body)
 
 
@@ -294,8 +311,9 @@ def funding_section(b: Briefing) -> str:
         sums = figs[figs["kind"] == "money"]
         if sums.empty:
             return section("funding", "Funding", "<p>The article reports no sums of money.</p>")
+        items, more = listed(sums, lambda r: f"<li>{cited(b, r['figure_id'])}</li>", "sums", "figures.csv")
         body += ("<p>The article's sums of money come without the years needed to put them in real terms:</p><ul>"
-                 + "".join(f"<li>{cited(b, r['figure_id'])}</li>" for _, r in sums.iterrows()) + "</ul>")
+                 + "".join(items) + "</ul>" + more)
         return section("funding", "Funding", body)
     for g in f["growth"]:
         t = f["series"][f["series"]["series_id"] == g["series_id"]]
@@ -314,10 +332,12 @@ def funding_section(b: Briefing) -> str:
             [f"Growth a year over {int(g['years'])} years", e(pct(g["nominal_cagr_pct"])), e(pct(g["real_cagr_pct"]))],
         ], "growth")
     if not f["per_unit"].empty:
-        rows = [[cited(b, u["figure_id"]), cited(b, u["count_id"]), e(f"{money(u['per_unit'], u['currency'])} a {u['per']}"),
-                 e(pct(u["share_pct"]) + f" of {u['share_of']}" if u["share_of"] else "–")] for _, u in f["per_unit"].iterrows()]
+        rows, more = listed(f["per_unit"], lambda u: [
+            cited(b, u["figure_id"]), cited(b, u["count_id"]), e(f"{money(u['per_unit'], u['currency'])} a {u['per']}"),
+            e(pct(u["share_pct"]) + f" of {u['share_of']}" if u["share_of"] else "–")], "sums per unit",
+            "funding/per_unit.csv")
         body += table_html("Sums per unit (from the article's own figures)", ["Sum", "For", "Per unit", "Share of latest budget"],
-                           rows, "per-unit")
+                           rows, "per-unit") + more
     return section("funding", "Funding", body)
 
 
@@ -326,25 +346,26 @@ def voices_section(b: Briefing) -> str:
     q = q[q["kind"] == "direct"]
     if q.empty:
         return section("voices", "Voices", "<p>The article quotes no one directly.</p>")
-    items = []
-    for _, r in q.iterrows():
+    def quote(r) -> str:
         words = " ".join(part.strip().lstrip("“\"‘").strip() for part in r["text"].split("\n\n"))
         who = e(r["speaker"] or "Unattributed")
         role = f', <span class="role">{e(r["role"])}</span>' if r["role"] else ""
-        items.append(f'<blockquote class="quote"><p>“{e(words)}”</p><footer>— {who}{role}</footer></blockquote>')
-    return section("voices", "Voices", "".join(items))
+        return f'<blockquote class="quote"><p>“{e(words)}”</p><footer>— {who}{role}</footer></blockquote>'
+
+    items, more = listed(q, quote, "quotations", "quotes.csv")
+    return section("voices", "Voices", "".join(items) + more)
 
 
 def timeline_section(b: Briefing) -> str:
-    rows = []
     d = b.tables["dates"]
-    for _, r in d.iterrows():
-        if not r["date"]:
-            continue
+
+    def row(r) -> tuple:
         what = b.notes.sentence_of(int(r["start"]), int(r["end"]))[0]
-        rows.append((r["date"], f'{e(r["text"])}{b.notes.cite(int(r["start"]), int(r["end"]))}'
-                     + (f' <span class="resolved">(resolved to {e(_precise(r["date"], r["precision"]))})</span>' if r["relative"] else ""),
-                     e(_shorten(what)), "article"))
+        return (r["date"], f'{e(r["text"])}{b.notes.cite(int(r["start"]), int(r["end"]))}'
+                + (f' <span class="resolved">(resolved to {e(_precise(r["date"], r["precision"]))})</span>' if r["relative"] else ""),
+                e(_shorten(what)), "article")
+
+    rows, more = listed(d[d["date"].astype(bool)], row, "dates", "dates.csv")
     case = (b.sentencing or {}).get("case")
     if case:
         for ev in case.get("dates", []):
@@ -354,7 +375,7 @@ def timeline_section(b: Briefing) -> str:
     rows.sort(key=lambda r: r[0])
     items = "".join(f'<li class="{e(k)}"><time datetime="{e(dte)}">{e(_precise(dte, None))}</time>'
                     f'<span class="what">{what}</span><span class="ctx">{ctx}</span></li>' for dte, what, ctx, k in rows)
-    return section("timeline", "Timeline", f'<ol class="timeline">{items}</ol>')
+    return section("timeline", "Timeline", f'<ol class="timeline">{items}</ol>{more}')
 
 
 def _precise(iso: str, precision: str | None) -> str:
@@ -378,8 +399,7 @@ def claims_section(b: Briefing) -> str:
     if c is None or c.empty:
         why = "no court record was supplied" if not s.get("case") else "no figure in the article matched a fact in the case file"
         return section("claims", "Claim checks", f"<p>Nothing to check: {e(why)}.</p>")
-    rows = []
-    for _, r in c.iterrows():
+    def row(r) -> list:
         verdict = r["verdict"] + (f" ({r['tolerance']})" if r["tolerance"] else "")
         if r["verdict"] == "not checkable":
             ref = r["reference_detail"]
@@ -387,11 +407,13 @@ def claims_section(b: Briefing) -> str:
             ref = f"{float(r['reference_value']):g}" + (f" ({r['reference_detail']})" if r["reference_detail"] else "")
         cls = "ok" if r["verdict"].startswith("consistent") else ("bad" if r["verdict"] == "inconsistent" else "na")
         src = f"{r['source']} ({r['confidence']})" if r["confidence"] else r["source"]
-        rows.append([cited(b, r["figure_id"]), e(r["fact"] or "–"), e(ref), e(src),
-                     f'<span class="verdict {cls}">{e(verdict)}</span>'])
+        return [cited(b, r["figure_id"]), e(r["fact"] or "–"), e(ref), e(src),
+                f'<span class="verdict {cls}">{e(verdict)}</span>']
+
+    rows, more = listed(c, row, "claim checks", "sentencing/claims.csv")
     return section("claims", "Claim checks", table_html(
         "The article's figures against the court record", ["Article says", "Fact", "Record", "Source (confidence)", "Verdict"],
-        rows, "claims"))
+        rows, "claims") + more)
 
 
 def method_section(b: Briefing, versions: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import paths
 from .errors import InputError
 
 MAX_BYTES = 1_000_000  # a case file of a hundred defendants is some 30 kB
@@ -74,7 +75,7 @@ def load(path: str | Path, what: str = "YAML file"):
     """Read and parse the YAML file at ``path``; ``what`` names it in errors (e.g. "--params")."""
     path = Path(path)
     name = f"{what} {path}" if what.startswith("-") else str(path)
-    if not path.is_file():
+    if not paths.is_file(path):
         raise InputError(f"{name}: no such {what if not what.startswith('-') else 'file'}")
     try:
         size = path.stat().st_size
