@@ -45,9 +45,13 @@ def link_periods(figures: pd.DataFrame) -> pd.DataFrame:
     """
     money = money_rows(figures)
     periods = figures[figures["kind"] == "period"]
+    # periods by sentence, looked up once per sentence (filtering all periods for each one was quadratic)
+    by_sentence = {key: grp for key, grp in periods.groupby(["context", "paragraph"], sort=False)}
     chosen: dict[str, pd.Series] = {}
     for (ctx, para), grp in money.groupby(["context", "paragraph"], sort=False):
-        same = periods[(periods["context"] == ctx) & (periods["paragraph"] == para)]
+        same = by_sentence.get((ctx, para))
+        if same is None:
+            continue
         cands = []
         for _, m in grp.iterrows():
             for _, p in same.iterrows():
@@ -151,12 +155,16 @@ def per_unit(figures: pd.DataFrame, series: list[Series]) -> pd.DataFrame:
         pts = [p for s in series for p in s.points]
         latest = max(pts, key=lambda p: p["financial_year"])
     in_series = {p["figure_id"] for s in series for p in s.points}
+    latest_unit = figures.set_index("figure_id").loc[latest["figure_id"], "unit"] if latest is not None else None
+    counts_by_sentence = {key: grp.sort_values("start") for key, grp in counts.groupby(["context", "paragraph"], sort=False)}
     rows = []
     for _, m in money.iterrows():
         if m["figure_id"] in in_series:
             continue
-        c = counts[(counts["context"] == m["context"]) & (counts["paragraph"] == m["paragraph"]) & (counts["start"] > m["end"])
-                   & (counts["start"] - m["end"] < 60)].sort_values("start")
+        c = counts_by_sentence.get((m["context"], m["paragraph"]))
+        if c is None:
+            continue
+        c = c[(c["start"] > m["end"]) & (c["start"] - m["end"] < 60)]
         if c.empty or float(c.iloc[0]["value"]) <= 0:
             continue
         c = c.iloc[0]
@@ -164,7 +172,7 @@ def per_unit(figures: pd.DataFrame, series: list[Series]) -> pd.DataFrame:
         row = {"figure_id": m["figure_id"], "text": m["text"], "amount": float(m["value"]), "currency": m["unit"],
                "count_id": c["figure_id"], "count_text": c["text"], "count": float(c["value"]), "per": _singular(unit),
                "per_unit": float(m["value"]) / float(c["value"]), "share_of": "", "share_of_id": "", "share_pct": float("nan")}
-        if latest is not None and m["unit"] == figures.set_index("figure_id").loc[latest["figure_id"], "unit"]:
+        if latest is not None and m["unit"] == latest_unit:
             row.update(share_of=latest["text"], share_of_id=latest["figure_id"],
                        share_pct=float(m["value"]) / latest["nominal"] * 100)
         rows.append(row)
