@@ -277,3 +277,12 @@ def test_a_one_paragraph_megabyte_is_extracted_in_linear_time():
     tables = extract_text(text, ArticleMeta())
     assert time.process_time() - t0 < 120
     assert len(tables["quotes"]) == 4400 and set(tables["quotes"]["speaker"]) == {"Jane Doe"}
+
+
+def test_text_garbled_by_a_wrong_decoding_is_repaired_and_said(tmp_path):
+    art = tmp_path / "garbled.txt"
+    art.write_text("The CafÃ© cost Â£5m, and it donâ€™t matter â€“ said the CAFÉ’S owner.", encoding="utf-8")
+    a = read_article(art)
+    assert a.text == "The Café cost £5m, and it don’t matter – said the CAFÉ’S owner." and a.warnings
+    assert prepare(art, out=tmp_path / "o", processed_root=tmp_path / "p").warnings == tuple(a.warnings)
+    assert not read_article(GOOD).warnings

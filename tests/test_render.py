@@ -175,7 +175,7 @@ def test_second_concurrent_render_exits_75(tmp_path):
     import subprocess
     import sys
 
-    from briefing.render import SlugLock
+    from briefing.locks import SlugLock
 
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -191,11 +191,11 @@ def test_lock_of_a_killed_process_is_released(tmp_path):
     import subprocess
     import sys
 
-    from briefing.render import SlugLock
+    from briefing.locks import SlugLock
 
     reports = tmp_path / "reports"
     reports.mkdir()
-    code = f"from briefing.render import SlugLock; from pathlib import Path; import os; l = SlugLock(Path({str(reports)!r}), 'x'); l.__enter__(); os.kill(os.getpid(), 9)"
+    code = f"from briefing.locks import SlugLock; from pathlib import Path; import os; l = SlugLock(Path({str(reports)!r}), 'x'); l.__enter__(); os.kill(os.getpid(), 9)"
     subprocess.run([sys.executable, "-c", code])
     assert (reports / ".x.lock").exists()
     with SlugLock(reports, "x", wait=0):

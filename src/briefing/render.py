@@ -170,6 +170,8 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     worker keeps one for all its articles); by default the render starts its own and closes it at the end."""
     job = prepare(article, out, overrides, timeout, processed_root, params_file)
     reporter = Reporter(quiet, log_json)
+    for warning in job.warnings:
+        reporter.event("warning", message=f"warning: {warning}", warning=warning)
     with render_locks(job.reports, job.processed_root, job.slug, wait):
         for stale in _leftovers(job.reports, job.slug):
             shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
@@ -185,6 +187,7 @@ class Job:
     slug: str
     reports: Path
     processed_root: Path
+    warnings: tuple[str, ...] = ()  # about the article's encoding: decoded as Windows-1252, repaired, ...
 
 
 def prepare(article=None, out=None, overrides=None, timeout=None, processed_root=None, params_file=None) -> Job:
@@ -195,7 +198,7 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     from .text import read_article
 
     article = Path(article or paths.SEED_ARTICLE)
-    read_article(article)  # a symbolic link is refused here, before it is resolved
+    text = read_article(article)  # a symbolic link is refused here, before it is resolved
     article = article.resolve()
     overrides = dict(overrides or {})
     if timeout is not None:
@@ -205,7 +208,7 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     slug = slugs.article_slug(article, meta.slug, sidecar_for(article))
     reports = writable_folder(out or paths.REPORTS_DIR, "--out")
     processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
-    return Job(article, meta, values, slug, reports, processed_root)
+    return Job(article, meta, values, slug, reports, processed_root, tuple(text.warnings))
 
 
 _RUN_ID = r"\d{8}T\d{6}Z-[0-9a-f]{6}"

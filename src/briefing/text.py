@@ -40,6 +40,26 @@ class Paragraph:
     text: str
 
 
+# Mojibake: UTF-8 read once as Windows-1252 and saved again ("CafÃ©", "Â£5m", "donâ€™t"). A UTF-8 lead byte read
+# that way is one of Â..ô, each continuation byte one of the characters Windows-1252 puts at 0x80-0xBF; ordinary
+# English copy never has such a pair, and each run that re-encodes to valid UTF-8 is repaired on its own, so a
+# text with both good and garbled characters is mended too.
+_CONT = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a" \
+        "\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+MOJIBAKE_RE = re.compile(f"[\u00c2-\u00f4][{_CONT}]{{1,3}}")
+
+
+def _repair(m: re.Match) -> str:
+    try:
+        fixed = m.group(0).encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return m.group(0)
+    # only what English copy is made of (accented Latin letters, £ and other signs, dashes, quotes, €, ™); so a
+    # genuine "CAFÉ’S", whose É’ would re-encode to the IPA letter ɒ, stays as written
+    ok = all("\u00a0" <= ch <= "\u017f" or "\u2010" <= ch <= "\u206f" or ch in "\u20ac\u2122" for ch in fixed)
+    return fixed if ok else m.group(0)
+
+
 def decode(data: bytes, name: str = "article") -> tuple[str, str, list[str]]:
     """Decode article bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning."""
     warnings: list[str] = []
@@ -66,6 +86,12 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str, list[str]]:
             raise InputError(f"{name}: not UTF-8 or Windows-1252 text ({exc.reason} at byte {exc.start})") from None
         encoding = "cp1252"
         warnings.append(f"{name}: not valid UTF-8; decoded as Windows-1252")
+    if encoding != "cp1252" and MOJIBAKE_RE.search(text):
+        repaired = MOJIBAKE_RE.sub(_repair, text)
+        if repaired != text:
+            text = repaired
+            warnings.append(f"{name}: repaired characters garbled by an earlier wrong decoding (\"CafÃ©\" is now "
+                            "\"Café\"); offsets refer to the repaired text")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
     if controls > max(3, len(text) // 100):
         raise InputError(f"{name}: this looks like a binary file, not plain text ({controls} control characters)")
