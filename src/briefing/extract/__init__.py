@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..meta import ArticleMeta, load_meta, sidecar_for
 from ..text import read_article, sentence_spans, split_paragraphs
 from .dates import find_dates
-from .entities import find_organisations, find_people
+from .entities import Organisation, Person, find_organisations, find_people
 from .figures import extract_figures
 from .quotes import attribute, find_quote_spans
 from .schemas import COLUMNS
@@ -35,6 +35,27 @@ class Extraction:
     text: str
     tables: dict[str, pd.DataFrame]
     warnings: list[str]
+
+
+def add_speakers(people: list[Person], orgs: list[Organisation], speakers) -> None:
+    """Speakers named only in a reporting clause ("Mr Justice Harding said", "Water UK, which represents ...")
+    join the people and organisations tables, at the place they are first named."""
+    from .speakers import PERSON
+
+    for sp in speakers:
+        if sp.type == PERSON:
+            person = next((p for p in people if p.name == sp.name), None)
+            if person is None:
+                people.append(Person(sp.name, sp.role, "", [sp.start], [(sp.start, sp.end)]))
+        else:
+            org = next((o for o in orgs if o.name == sp.name), None)
+            if org is None:
+                orgs.append(Organisation(sp.name, [sp.start]))
+            elif sp.start not in org.positions:
+                org.positions.append(sp.start)
+                org.positions.sort()
+    people.sort(key=lambda p: p.positions[0])
+    orgs.sort(key=lambda o: o.positions[0])
 
 
 def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.DataFrame]:
@@ -55,8 +76,9 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
         return text[s:e]
 
     people = find_people(text)
+    orgs = find_organisations(text)
     quotes = find_quote_spans(text, paras)
-    attribute(text, paras, quotes, people)
+    add_speakers(people, orgs, attribute(text, paras, quotes, people, orgs))
     quote_starts = [q.start for q in quotes]
 
     def in_quote(pos: int) -> bool:
@@ -74,7 +96,8 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
         "in_quote": in_quote(f.start), "context": context(f.start),
     } for i, f in enumerate(figures)]
     quote_rows = [{
-        "quote_id": f"Q{i + 1:03d}", "speaker": q.speaker, "role": q.role, "text": text[q.start:q.end],
+        "quote_id": f"Q{i + 1:03d}", "speaker": q.speaker, "speaker_type": q.speaker_type, "role": q.role,
+        "text": text[q.start:q.end],
         "start": q.start, "end": q.end, "paragraph_start": para_of(q.start), "paragraph_end": para_of(q.end - 1),
         "kind": q.kind, "attribution": q.attribution,
     } for i, q in enumerate(quotes)]
@@ -82,7 +105,6 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
         "name": p.name, "role": p.role, "organisation": p.organisation, "first_start": p.spans[0][0],
         "first_end": p.spans[0][1], "mentions": len(p.positions),
     } for p in people]
-    orgs = find_organisations(text)
     org_rows = [{"name": o.name, "mentions": len(o.positions), "first_start": o.positions[0],
                  "first_end": o.positions[0] + len(o.name)} for o in orgs]
     date_rows = [{"text": text[d.start:d.end], "date": d.date, "precision": d.precision, "relative": d.relative,

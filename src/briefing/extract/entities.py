@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 NAME_TOKEN = r"(?:[A-Z][a-z]*['’][A-Z][a-z]+|(?:Mc|Mac)[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Lord", "Lady", "Baroness", "Baron", "Rev",
-              "Revd", "Prof", "Professor", "Cllr", "Councillor"}
+              "Revd", "Prof", "Professor", "Cllr", "Councillor", "Coun"}
+# titles that stay in a person's name (the article calls a knight "Sir Robert", a peer "Baroness Ellis")
+STYLED = {"Sir", "Dame", "Lord", "Lady", "Baroness", "Baron"}
 TITLE_WORDS = {
     "Chief", "Constable", "Detective", "Superintendent", "Inspector", "Sergeant", "Sgt", "Insp", "Supt", "PC", "DC",
     "DS", "DI", "DCI", "DSupt", "Det", "Judge", "Justice", "Recorder", "Deputy", "Assistant", "Commissioner",
@@ -23,7 +25,7 @@ TITLE_WORDS = {
     "Director", "Councillor", "Cllr", "Prosecutor", "Coroner", "Sheriff", "Rabbi", "Imam", "Canon", "Sister",
     "Headteacher", "Alderman", "Reverend", "Prime", "Home", "Health", "Education",
     "Justice", "Shadow", "Foreign", "Attorney", "Solicitor", "Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lord",
-    "Lady", "Professor", "Prof", "Baroness",
+    "Lady", "Professor", "Prof", "Baroness", "Coun", "Rev", "Revd",
 } | HONORIFICS
 ROLE_END = re.compile(
     r"(?:MP|MEP|MSP|AM|MS|QC|KC|executive|officer|constable|leader|minister|secretary|judge|spokesman|spokeswoman|"
@@ -44,7 +46,8 @@ ORG_WORDS = (
     r"Company|Ltd|plc|Inc|Partnership|Network|Alliance|Federation|Stadium|Arena|Centre|Center|Hall|Prison|"
     r"Inquiry|Review|Tribunal|Chambers|Unit|Team|Force|Executive|Treasury|Cabinet|Barnardo's|NSPCC|Utilities|Water|"
     r"Energy|Airways|Airlines|Holdings|Partners|Media|News|Insurance|Motors|Systems|Technologies|Solutions|Industries|"
-    r"International|Corporation|Corp|Festival|Club|Museum|Library|Theatre|Gallery|Institute|Council|Clinic|Practice"
+    r"International|Corporation|Corp|Festival|Club|Museum|Library|Theatre|Gallery|Institute|Council|Clinic|Practice|"
+    r"Homes|Coalition|Buses|Railway|Railways"
 )
 KNOWN_ORGS = ("Old Bailey", "Home Office", "Downing Street", "Whitehall", "Crown Prosecution Service",
               "Government", "Parliament", "Ofsted")
@@ -116,9 +119,12 @@ def split_role_name(phrase: str) -> tuple[str, str]:
     # leading title words belong to the role; a lone honorific stays with a surname
     while len(tokens) > 2 and ROLE_END.search(tokens[0]) and tokens[0] not in TITLE_WORDS:
         role_prefix = f"{role_prefix} {tokens.pop(0)}".strip()  # "Campaigner Janet Ellery"
+    styled = ""
     while len(tokens) > 1 and tokens[0].rstrip(".") in TITLE_WORDS:
         t = tokens.pop(0).rstrip(".")
-        if t in HONORIFICS and t not in ("Professor", "Prof", "Cllr", "Councillor", "Lord", "Baroness"):
+        if t in STYLED and not styled:
+            styled = t  # part of the name: "Sir Robert Vane", "Baroness Ellis"
+        elif t in HONORIFICS and t not in ("Professor", "Prof", "Cllr", "Councillor", "Coun", "Lord", "Baroness"):
             honor = t
         else:
             role_prefix = f"{role_prefix} {t}".strip()
@@ -127,7 +133,9 @@ def split_role_name(phrase: str) -> tuple[str, str]:
     if tokens and tokens[0].rstrip(".") in TITLE_WORDS and len(tokens) == 1:
         return phrase, ""
     name = " ".join(tokens)
-    if honor and len(tokens) == 1:
+    if styled:
+        name = f"{styled} {name}"
+    elif honor and len(tokens) == 1:
         name = f"{honor} {name}"
     if role_prefix and not ROLE_END.search(role_prefix.split(",")[-1].strip()) and not _ends_with_title(role_prefix):
         role_prefix = ""
@@ -140,20 +148,31 @@ def _ends_with_title(s: str) -> bool:
     return bool(s) and s.split()[-1] in TITLE_WORDS
 
 
-def _is_org(run: str) -> bool:
+def is_org_name(run: str) -> bool:
     return bool(re.search(rf"\b(?:{ORG_WORDS})$", run)) or run in KNOWN_ORGS or run.startswith("Operation ")
 
 
+ABBREVIATED = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Rev|Revd|Coun|Cllr|Sgt|Insp|Supt|Det|Capt|Col|Gen|Lt|St)\.(?=\s+[A-Z])")
+
+
+def mask_abbreviations(text: str) -> str:
+    """"Dr. Helen Okafor" read as "Dr  Helen Okafor": a title's full stop is not a sentence's (same length, so
+    every offset still points into the original text)."""
+    return ABBREVIATED.sub(lambda m: m.group(1) + " ", text)
+
+
 def find_people(text: str) -> list[Person]:
+    text = mask_abbreviations(text)
     people: dict[str, Person] = {}
     run_re = re.compile(rf"(?<![\w’'-])(?=[A-Z])((?:(?:[A-Z]\.|{NAME_TOKEN}) ){{0,4}}{NAME_TOKEN})(?![\w’'-])")
     for m in run_re.finditer(text):
         run = m.group(1)
-        if _is_org(run):
+        if is_org_name(run):
             continue
         # a title at the start of the run stays with the role
         role_in_run, name = split_role_name(run)
-        if not name or len(name.split()) < 2 or name.split()[0] in HONORIFICS or name.split()[0] in NOT_NAMES \
+        first = name.split()[0] if name else ""
+        if not name or len(name.split()) < 2 or (first in HONORIFICS and first not in STYLED) or first in NOT_NAMES \
                 or name.split()[-1] in NOT_NAMES:
             continue
         found = list(re.finditer(r"\s+".join(map(re.escape, name.split())), run))
@@ -168,9 +187,12 @@ def find_people(text: str) -> list[Person]:
         prefix = line_before.split(",")[-1]
         if not role or role in COURTESY_TITLES:
             if prefix.strip() and ROLE_END.search(prefix.strip()):
-                role = re.sub(r"^(?:and|but|while|as|after|the|then)\s+", "", prefix.strip(), flags=re.IGNORECASE)
+                role = re.sub(r"^(?:(?:and|but|while|as|after|the|then|said|says|added|told|according\s+to)\s+)+",
+                              "", prefix.strip(), flags=re.IGNORECASE)
         appositive = _appositive(after)
-        speech = re.match(r"(?:,\s+(?:who|whose|which)\b[^.;“”\"]{0,140}?,)?\s+(?:has\s+|had\s+)?(?:said|says|told|added|explained|warned|insisted|admitted|described|urged|launched|announced)\b", after)
+        speech = re.match(r"(?:,\s+(?:who|whose|which)\b[^.;“”\"]{0,140}?,)?,?\s+(?:has\s+|had\s+)?(?:said|says|told|added|"
+                          r"explained|warned|insisted|admitted|described|urged|launched|announced|argued|claimed|"
+                          r"wrote|pledged|promised|stated|replied|vowed)\b", after)
         inverted = re.search(r"\b(?:said|says|added|according\s+to)\s+$", before)
         honor = re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Professor|Prof|Cllr|Councillor|Judge|Justice)\.?\s+$", before)
         if not (role or appositive or speech or inverted or honor or role_in_run):
@@ -221,6 +243,12 @@ def find_people(text: str) -> list[Person]:
                     continue
                 p.positions.append(m.start())
                 seen[id(p)].add(m.start())
+    # "Sir Robert" after "Sir Robert Vane": the same knight, not another person
+    for short in [p for p in people.values() if len(p.name.split()) == 2 and p.name.split()[0] in STYLED]:
+        fuller = [p for p in people.values() if p.name.startswith(short.name + " ")]
+        if len(fuller) == 1:
+            fuller[0].positions.extend(short.positions)
+            del people[short.name]
     for p in people.values():
         p.positions.sort()
         p.organisation = p.organisation or _organisation_of(p.role)
@@ -254,6 +282,13 @@ def resolve_name(name: str, people: list[Person], pos: int | None = None) -> str
     return ""
 
 
+# a capitalised common noun before an organisation's name, at a sentence's start: what it is, not its name
+DESCRIPTOR_RE = re.compile(r"^(?:Developer|Developers|Regulator|Retailer|Charity|Watchdog|Operator|Housebuilder|Insurer|"
+                           r"Airline|Supermarket|Firm|Broadcaster|Builder|Landlord|Lender|Carrier|Supplier|Provider|"
+                           r"Contractor|Consultancy|Campaign\s+group|Pressure\s+group|Union|Council\s+contractor)\s+"
+                           r"(?=[A-Z])")
+
+
 def find_organisations(text: str) -> list[Organisation]:
     orgs: dict[str, Organisation] = {}
 
@@ -267,6 +302,7 @@ def find_organisations(text: str) -> list[Organisation]:
     for m in re.finditer(rf"(?<![\w’'-])(?=[A-Z])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:[ \t]+(?:of|for|on|&)[ \t]+|[ \t]+))*(?:{ORG_WORDS}))(?![\w’'-])", text):
         name = m.group(1)
         name = re.sub(r"^(?:The|A|An|In|At|On|By|And|But|For|With|From|After)\s+", "", name)
+        name = DESCRIPTOR_RE.sub("", name)  # "Developer Castlegate Homes": the developer is Castlegate Homes
         if len(name.split()) == 1 and name not in ("Government", "Parliament", "NHS", "NSPCC", "Treasury", "Cabinet"):
             continue
         add(name, m.start() + m.group(1).rfind(name))

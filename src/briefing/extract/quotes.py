@@ -37,6 +37,8 @@ class Quote:
     role: str = ""
     kind: str = "direct"
     attribution: str = ""
+    speaker_type: str = ""   # person, organisation
+    close_len: int = 0       # length of the closing mark after ``end`` (0: closed by a paragraph or a new quote)
 
 
 def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
@@ -74,6 +76,10 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
                 found = -1
                 while True:
                     k = text.find(close, j, p.end)
+                    if mark == "“":  # a closing pair of apostrophes, as typed: “…''
+                        k2 = text.find("''", j, k if k >= 0 else p.end)
+                        if k2 >= 0:
+                            k, close = k2, "''"
                     if k < 0:
                         break
                     if close == "’" and k + 1 < len(text) and text[k + 1].isalpha():
@@ -81,10 +87,18 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
                         continue
                     found = k
                     break
+                # a curly opening mark before the close: the first quote was never closed, and ends where the
+                # next one opens (an opening mark cannot stand inside a quote; nested ones are ‘single’)
+                reopen = text.find(mark, pos, found if found >= 0 else p.end) if mark in ("“", "``") else -1
+                if reopen >= 0:
+                    _add(quotes, text, open_q, reopen, 0)
+                    open_q = None
+                    pos = reopen
+                    continue
                 if found < 0:
                     pos = p.end
                     break
-                _add(quotes, text, open_q, found)
+                _add(quotes, text, open_q, found, len(close))
                 open_q = None
                 pos = found + len(close)
         i_par += 1
@@ -102,115 +116,195 @@ def _single_opens(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] in " \n(—–-“"
 
 
-def _add(quotes: list[Quote], text: str, open_q: tuple[str, int], end: int) -> None:
+def _add(quotes: list[Quote], text: str, open_q: tuple[str, int], end: int, close_len: int = 0) -> None:
     mark, s = open_q
     e = end
     while e > s and text[e - 1].isspace():
         e -= 1
+        close_len = 0
     while s < e and text[s].isspace():
         s += 1
     if e > s:
-        quotes.append(Quote(s, e, mark))
+        quotes.append(Quote(s, e, mark, close_len=close_len))
 
 
-NAME_TOKEN = r"(?:[A-Z][a-z]*['’][A-Z][a-z]+|(?:Mc|Mac)[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], people, orgs=()) -> list:
+    """Fill speaker, speaker_type, role, kind and attribution for each quote, in place; returns the speakers
+    that the people and organisations tables lack (named in a reporting clause only), as Speaker objects.
 
-
-def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], people) -> None:
-    """Fill speaker, role, kind and attribution for each quote, in place.
-
-    ``people`` is the list of :class:`~briefing.extract.people.Person` found in the text; it is
-    used to resolve pronouns ("He said") and short forms ("said Mr Smith").
+    The order of the tests follows how UK copy attributes: a clause right after the quote ("…,” he said" /
+    "…,” said Mr Smith"), one ending just before it ("Mr Smith said: “…"), the reporting clause of a partial
+    quote ("judge Marsh said the victims “had been failed …”"), then a quote straight after another by the same
+    speaker. A clause that is found decides, even when it names nobody ("…,” one of them said"): the quote is
+    then left unattributed rather than given to a neighbour.
     """
-    from .entities import resolve_name, split_role_name
+    from .speakers import PERSON, Resolver, is_pronoun
 
+    from .entities import mask_abbreviations
+
+    text = mask_abbreviations(text)
+    resolver = Resolver(text, people, list(orgs))
     para_of = _para_index(paragraphs)
     prev: Quote | None = None
+    extra = []
     for q in quotes:
         pi = para_of(q.start)
         p = paragraphs[pi]
-        mark_len = len(q.open_mark)
+        open_at = q.start - len(q.open_mark)
         # the words around the quote, in its paragraph but no further than WINDOW characters: each search below
         # then costs the same however long the paragraph (copy pasted from a web page may have no breaks at all)
-        before = text[max(p.start, q.start - mark_len - WINDOW):q.start - mark_len]
-        close_len = len(PAIRS.get(q.open_mark, q.open_mark))
-        after_start = min(q.end + close_len, len(text))
+        before_at = max(p.start, open_at - WINDOW)
+        before = text[before_at:open_at]
+        after_start = min(q.end + q.close_len, len(text))
         pe = paragraphs[para_of(max(q.end - 1, q.start))].end
         after = text[after_start:min(pe, after_start + WINDOW)]
-        speaker = role = how = ""
-        # before: "Oxford East MP Andrew Smith said: " / "He said: " / "X told the court: "
-        mb = re.search(rf"(?P<who>[^.!?:;“”\"]{{0,160}}?)\s+(?:{SPEECH_VERBS})(?:\s+(?:the|a|an|reporters|journalists|"
-                       rf"[A-Z]\w+|him|her|them|us|me)(?:\s+[a-z]+)?)?\s*[:,]?\s*$", before)
-        # after: "”, judge Jonathan Seely said." / "”, said Mr Smith." / "” he added."
-        ma = re.match(rf"\s*[,.!?]?\s*(?:(?P<verb1>{SPEECH_VERBS})\s+(?P<who1>[^.!?;“\"]{{1,120}}?)|(?P<who2>[^.!?;“\"]{{1,120}}?)\s+(?:{SPEECH_VERBS}))"
-                      r"\s*(?:[.,;:!?]|$)", after)
-        if ma:
-            who = ma.group("who1") or ma.group("who2")
-            speaker, role, how = _speaker_from(who, people, q, text)
-            how = how or "after"
-        if not speaker and mb and before.rstrip().endswith((":", ",")) or (not speaker and mb and not before.strip(" ").endswith(tuple("abcdefghijklmnopqrstuvwxyz"))):
-            if mb:
-                speaker, role, how = _speaker_from(mb.group("who"), people, q, text)
-                how = how or "before"
-        if not speaker and prev is not None and prev.speaker and _continues(text, prev, q, para_of, pi, before):
-            speaker, role, how = prev.speaker, prev.role, "continuation"
-        # a quote inside a sentence, with words before it that do not introduce speech, is a partial quote
-        stripped = before.rstrip()
-        words_before = stripped.split("\n")[-1]
-        is_partial = (bool(words_before) and how != "continuation"
-                      and not re.search(rf"(?:{SPEECH_VERBS})(?:\s+\w+)?\s*[:,]?$", words_before)
-                      and not words_before.endswith((":", ".", "!", "?", "—", "–")))
-        if is_partial:
-            q.kind = "partial"
-            if not speaker:
-                # the sentence's subject: the first person named in the sentence, or a pronoun
-                sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“‘\"])", words_before)[-1]
-                speaker, role, how = _subject_of(sentence, people, q, text)
+        clause, clause_at = _clause_before(before, before_at)
+        q.kind = "partial" if _is_partial(before, text[q.start:q.start + 2]) else "direct"
+        found, how, sp = False, "", None
+
+        m = AFTER_INVERTED_RE.match(after) or AFTER_RE.match(after)
+        if m and _plausible_who(m.group("who")):
+            found, how = True, "inverted" if m.re is AFTER_INVERTED_RE else "after"
+            who_at = after_start + m.start("who")
         else:
-            q.kind = "direct"
-        q.speaker, q.role, q.attribution = speaker, role, how
-        if q.kind == "partial" and not speaker and len(text[q.start:q.end].split()) <= 3:
+            m = BEFORE_RE.fullmatch(clause) if q.kind == "direct" else None
+            if m is None:
+                m = SUBJECT_RE.match(clause)
+                how = "subject"
+            else:
+                how = "before"
+            if m and _plausible_who(m.group("who")) and not _passive(clause, m.start("verb")):
+                found, who_at = True, clause_at + m.start("who")
+            else:
+                m = None
+        if found:
+            who = m.group("who")
+            if is_pronoun(who):
+                sp = _pronoun(text, paragraphs, para_of, people, q, prev, resolver)
+                how = "pronoun"
+            else:
+                sp = resolver.resolve(who, who_at, q.start)
+                if sp is not None and sp.how:
+                    how = sp.how
+        elif prev is not None and prev.speaker and _continues(text, prev, q, para_of, pi, before):
+            q.speaker, q.speaker_type, q.role, q.attribution = prev.speaker, prev.speaker_type, prev.role, "continuation"
+        if sp is not None:
+            q.speaker, q.speaker_type, q.role, q.attribution = sp.name, sp.type, sp.role, how
+            if sp.start >= 0:
+                extra.append(sp)
+        if q.kind == "partial" and not q.speaker and len(text[q.start:q.end].split()) <= 3:
             q.kind = "scare"  # a word or two in quotation marks, no speaker: dropped below
         if q.speaker:
-            prev = q
+            prev = q if q.speaker_type == PERSON or q.attribution != "continuation" else prev
         elif q.kind == "direct":
             prev = None
     quotes[:] = [q for q in quotes if q.kind != "scare"]
+    return extra
 
 
-def _speaker_from(who: str, people, q: Quote, text: str) -> tuple[str, str, str]:
-    from .entities import _appositive, resolve_name, split_role_name
+SPEECH = SPEECH_VERBS + r"|pledged|pledges|promised|promises|vowed|vows|wrote|writes|told|tells"
+AUX = r"(?:(?:has|have|had|also|later|then|previously|once|today|yesterday)\s+)*"
+WHO = r"[^.!?;:“”\"‘«»`\n]"  # ’ stays: "Jade’s mother, Lisa Morris, told the BBC:"
+# "…,” said campaigner Sue Bright, whose son …" / "…,” said the judge."
+AFTER_INVERTED_RE = re.compile(rf"\s*[,.!?]?\s*(?:[—–-]\s*)?(?:{SPEECH})\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
+# "…,” he said." / "…,” the judge told them." / "…”, a trust has promised."
+AFTER_RE = re.compile(rf"\s*[,.!?]?\s*(?:[—–-]\s*)?(?P<who>{WHO}{{1,100}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
+# "Mr Smith said: “…" / "Jade’s mother, Lisa Morris, told the BBC: “…" / "In a statement, the company said: “…"
+BEFORE_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b{WHO}{{0,80}}?\s*[:,]?\s*")
+# "judge Helen Marsh said the three victims “…" / "The regulator, Ofwat, said in a statement that it welcomed “…"
+SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
+_ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Rev", "Revd", "Coun", "Cllr", "Sgt", "Insp", "Supt", "No",
+                  "Co", "Ltd", "Jr", "Sr", "Det", "Gen", "Col", "Capt", "Lt", "Mt"}
 
-    parts = [w.strip() for w in who.strip().strip(",").split(",") if w.strip()]
-    for i in range(len(parts) - 1, -1, -1):
-        part = parts[i]
-        if part.lower() in PRONOUNS:
-            person = _last_person_before(people, q.start)
-            return (person.name, person.role, "pronoun") if person else ("", "", "")
-        if re.match(r"(?:from|of|at|in|on|for|with|who|whose|which|aged)\b", part):
-            continue  # "from Wellby", "who chairs ...": a detail about the speaker, not the speaker
-        role, name = split_role_name(part)
-        if not name:
+
+def _clause_before(before: str, at: int) -> tuple[str, int]:
+    """The words of the quote's own sentence before its opening mark (and where they start)."""
+    start = 0
+    for m in re.finditer(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€]|$)", before):  # $: the quote opens the next one
+        word = re.search(r"(\w+)$", before[:m.start()])
+        if m.group(0)[0] == "." and word and word.group(1) in _ABBREVIATIONS:
             continue
-        full = resolve_name(name, people, q.start)
-        if not full:
-            if len(name.split()) < 2:
-                continue
-            full = name
-        person = next((p for p in people if p.name == full), None)
-        if i + 1 < len(parts):
-            app = _appositive(", " + ", ".join(parts[i + 1:]) + ",")
-            if app and app.get("role") and (not role or role in ("Cllr", "Councillor", "Dr", "Professor")):
-                role = app["role"]
-        return full, role or (person.role if person else ""), ""
-    last = parts[-1] if parts else ""
-    # "a spokesman for the council said" / "the judge said": a role, no name
-    if re.match(r"^(?:a|an|the)\s+\w+", last, re.IGNORECASE) and len(last) < 80:
-        person = _person_by_role(people, last)
-        if person:
-            return person.name, person.role, "role"
-        return "", re.sub(r"^(?:a|an|the)\s+", "", last), "role only"
-    return "", "", ""
+        start = m.end()
+    clause = before[start:]
+    return clause.strip(), at + start + (len(clause) - len(clause.lstrip()))
+
+
+def _is_partial(before: str, words: str) -> bool:
+    """A quote inside a sentence, with words before it that do not introduce speech, is a partial quote. Speech
+    is introduced by "said:", "told the BBC:", "said," or a bare "said" before a capital ("He said “We …"); not
+    by "said that “…" or "warned the “…" (the quote is part of the sentence), nor by a passive ("will be told")."""
+    words_before = before.rstrip().split("\n")[-1]
+    intro = re.search(rf"(?:{SPEECH})(?:\s+[\w’']+){{0,4}}?\s*[:,]$", words_before) or (
+        words[:1].isupper() and re.search(rf"(?:{SPEECH})$", words_before))
+    if intro and _passive(words_before, intro.start()):
+        intro = None
+    return (bool(words_before) and not intro
+            and not words_before.endswith((":", ".", "!", "?", "—", "–")))
+
+
+def _plausible_who(who: str) -> bool:
+    """A subject, not any words before a verb: a name, a pronoun, or a noun phrase of a few words."""
+    who = who.strip().strip(",").strip()
+    if not who or len(who.split()) > 14:
+        return False
+    first = re.sub(r"^(?:and|but|while|as|then|so|later|meanwhile)\s+", "", who, flags=re.IGNORECASE).split()[0]
+    return first[:1].isupper() or first.lower() in (
+        "he", "she", "they", "it", "we", "the", "a", "an", "its", "their", "his", "her", "one") or bool(
+        re.match(r"[a-z]+(?:\s+[a-z]+)?\s+[A-Z]", who))  # "judge Marsh", "council leader Tom Reeve"
+
+
+def _passive(clause: str, verb_at: int) -> bool:
+    """"will be told", "was told": the subject is spoken to, not speaking."""
+    return bool(re.search(r"\b(?:be|been|being|was|were|is|are|get|got)\s+$", clause[:verb_at]))
+
+
+def _pronoun(text, paragraphs, para_of, people, q: Quote, prev: Quote | None, resolver):
+    """"he said" / "she added": the speaker of the quote just before (up to three paragraphs back), when nobody
+    else was named in between; else the person the sentence before opens with (its subject); else nobody."""
+    from .speakers import PERSON, Speaker
+
+    if prev is not None and prev.speaker_type == PERSON and para_of(prev.end) >= para_of(q.start) - 3:
+        between = [pos for person in people if person.name != prev.speaker for pos in person.positions
+                   if prev.end <= pos < q.start]
+        if not between:
+            return Speaker(prev.speaker, PERSON, prev.role)
+    sentence, at = _sentence_before(text, paragraphs, para_of, q.start - len(q.open_mark))
+    if not sentence:
+        return None
+    first = min(((pos, person) for person in people for pos in person.positions if at <= pos < at + len(sentence)),
+                default=None, key=lambda t: t[0])
+    if first is None or first[0] - at > 70:
+        return None
+    lead = text[at:first[0]]
+    if re.search(r"\b[a-z]+ed\b|\b(?:and|with|to|by|after|before|for|against|from|thank|meet|met|saw)\b", lead):
+        return None  # "Police thanked Jane Roe" / "After meeting Jane Roe": not the sentence's subject
+    person = first[1]
+    return Speaker(person.name, PERSON, person.role)
+
+
+def _sentence_before(text, paragraphs, para_of, open_at: int) -> tuple[str, int]:
+    """The last complete sentence before ``open_at``, in its paragraph or, at a paragraph's start, the one
+    before; ("", -1) when there is none."""
+    pi = para_of(open_at)
+    p = paragraphs[pi]
+    clause, clause_at = _clause_before(text[max(p.start, open_at - WINDOW):open_at], max(p.start, open_at - WINDOW))
+    end = clause_at if clause else open_at
+    while end > p.start and text[end - 1].isspace():
+        end -= 1
+    if end <= p.start:
+        if pi == 0:
+            return "", -1
+        p = paragraphs[pi - 1]
+        end = p.end
+    lo = max(p.start, end - WINDOW)
+    body = text[lo:end]
+    start = 0
+    for m in re.finditer(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])", body[:-1] if body else body):
+        word = re.search(r"(\w+)$", body[:m.start()])
+        if m.group(0)[0] == "." and word and word.group(1) in _ABBREVIATIONS:
+            continue
+        start = m.end()
+    return body[start:], lo + start
 
 
 def _continues(text: str, prev: Quote, q: Quote, para_of, pi: int, before: str) -> bool:
@@ -222,52 +316,6 @@ def _continues(text: str, prev: Quote, q: Quote, para_of, pi: int, before: str) 
         return len(between) < 200 and bool(re.fullmatch(
             rf"[\s,.;:!?—–-]*(?:[^“”\"]{{0,70}}\b(?:{SPEECH_VERBS})\b[^“”\"]{{0,120}})?[\s.,;:!?—–-]*", between))
     return False
-
-
-def _subject_of(words_before: str, people, q: Quote, text: str) -> tuple[str, str, str]:
-    from .entities import resolve_name
-
-    first = re.match(r"\s*(?:The\s+)?(?P<w>[A-Z]?[\w’'.-]+(?:\s+[A-Z][\w’'-]+){0,3})", words_before)
-    if first:
-        w = first.group("w").strip()
-        if w.lower() in PRONOUNS:
-            person = _last_person_before(people, q.start)
-            if person:
-                return person.name, person.role, "pronoun"
-        name = resolve_name(w, people, q.start)
-        if name:
-            person = next((p for p in people if p.name == name), None)
-            return name, person.role if person else "", "subject"
-        if w.lower().split()[0] in ("minister", "judge", "mayor", "leader", "chairman", "spokesman", "spokeswoman"):
-            person = _person_by_role(people, w)
-            if person:
-                return person.name, person.role, "subject"
-    return "", "", ""
-
-
-_MENTIONS: dict[int, tuple[list, list[int], list]] = {}
-
-
-def _last_person_before(people, pos: int):
-    """The person mentioned last before ``pos`` (sorted mention index, built once per people list)."""
-    key = id(people)
-    cached = _MENTIONS.get(key)
-    if cached is None or cached[0] is not people:
-        pairs = sorted((s, i) for i, p in enumerate(people) for s in p.positions)
-        cached = (people, [s for s, _ in pairs], [people[i] for _, i in pairs])
-        _MENTIONS.clear()
-        _MENTIONS[key] = cached
-    _, starts, owners = cached
-    i = bisect.bisect_left(starts, pos) - 1
-    return owners[i] if i >= 0 else None
-
-
-def _person_by_role(people, phrase: str):
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", phrase)} - {"a", "an", "the", "for", "of"}
-    for p in people:
-        if words and words <= {w.lower() for w in re.findall(r"[A-Za-z]+", p.role)}:
-            return p
-    return None
 
 
 def _para_index(paragraphs: list[Paragraph]):

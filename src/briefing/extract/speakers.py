@@ -1,0 +1,221 @@
+"""Who is speaking: the subject of a reporting clause, resolved to a person or an organisation the article names.
+
+The phrase comes from around a quotation ("Mr Crabtree said", "said campaigner Sue Bright", "the judge told
+them", "a trust has promised", "A Department for Levelling Up spokesman said", "Water UK, which represents the
+industry, warned that"). It is resolved with the people and organisations found in the article, and with
+nothing else: a phrase that could name two of them, or none, resolves to nobody (precision before recall; see
+README, "Quotations"). Pronouns are resolved by the caller, which knows the sentences around the quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .entities import (DESCRIPTOR_RE, HONORIFICS, NAME_TOKEN, TITLE_WORDS, Organisation, Person, is_org_name,
+                       resolve_name, split_role_name)
+
+PERSON, ORGANISATION = "person", "organisation"
+PRONOUNS = {"he", "she"}
+# a plural or impersonal subject says nobody in particular: "they said", "it said", "we were told"
+NOBODY = {"they", "it", "we", "i", "you", "one of them", "some", "others", "critics", "sources", "inspectors",
+          "residents", "campaigners", "officials", "police", "officers", "witnesses", "experts", "parents"}
+# the head nouns of bodies that speak through statements, reports and decisions ("the review said")
+BODY_NOUNS = {"trust", "council", "authority", "company", "firm", "government", "department", "ministry", "review",
+              "report", "inquiry", "regulator", "board", "committee", "court", "tribunal", "charity", "force",
+              "service", "school", "academy", "college", "university", "club", "union", "network", "group",
+              "coalition", "association", "partnership", "agency", "commission", "watchdog", "developer", "party",
+              "organisation", "organization", "hospital", "society", "foundation", "body", "panel", "statement",
+              "operator", "landlord", "retailer", "bank", "insurer", "airline"}
+SPOKES = r"spokes(?:man|woman|person)|representative|source"
+# titles kept in a person's name: the article calls a knight "Sir Robert", a peer "Baroness Ellis", a High Court
+# judge "Mr Justice Harding"; everyone else is named plainly, their title going to ``role``
+STYLED_TITLES = ("Sir", "Dame", "Lord", "Lady", "Baroness", "Baron")
+JUDGE_STYLE = re.compile(rf"\b(?P<title>(?:Mr|Mrs|Ms|Lord|Lady)\s+Justice)\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)$")
+_LEADING = re.compile(r"^(?:and|but|while|as|after|then|so|yet|also|later|meanwhile|however)\s+", re.IGNORECASE)
+_DETAIL = re.compile(r"^(?:who|whose|whom|which|that|of|from|at|in|on|for|with|aged|\d|published|speaking|"
+                     r"writing|giving|appearing|sitting|formerly|now|also|himself|herself|itself)\b", re.IGNORECASE)
+
+
+@dataclass
+class Speaker:
+    name: str
+    type: str
+    role: str = ""
+    how: str = ""            # set when the phrase itself says how: role, organisation; else the caller's
+    start: int = -1          # where the name is in the text, when it is written there (for people/orgs tables)
+    end: int = -1
+
+
+class Resolver:
+    def __init__(self, text: str, people: list[Person], orgs: list[Organisation]):
+        self.text, self.people, self.orgs = text, people, orgs
+
+    # --- the phrase ----------------------------------------------------------------------------------------
+    def resolve(self, phrase: str, offset: int, pos: int) -> Speaker | None:
+        """``phrase`` written at ``offset`` in the text, for a quote at ``pos``. None: nobody, or a pronoun
+        (see :func:`is_pronoun`)."""
+        parts = self._parts(phrase, offset)
+        if not parts:
+            return None
+        org_hint = any(re.match(r"which\b", p, re.IGNORECASE) for p, _ in self._all_parts(phrase, offset))
+        # a name anywhere in the subject wins over the descriptions around it: "Cllr Priya Nandra, cabinet member
+        # for finance," / "Ms Dunmore’s solicitor, Ian Crabtree," / "The regulator, Ofwat,"
+        for i in range(len(parts) - 1, -1, -1):
+            part, at = parts[i]
+            if not re.search(r"(?<![’'])\b[A-Z]", part) or part.lower() in NOBODY:
+                continue
+            prev = parts[i - 1][0].lower().split() if i > 0 else []
+            prev_body = len(prev) >= 2 and prev[0] in ("the", "a", "an") and prev[-1] in BODY_NOUNS
+            sp = self._named(part, at, pos, org_hint or prev_body)
+            if sp is not None:
+                return sp
+        # no name: the last part describes the speaker ("the judge", "a trust", "A ... spokesman")
+        part, at = parts[-1]
+        low = part.lower()
+        if low in PRONOUNS or low in NOBODY:
+            return None
+        sp = self._spokesperson(part, at, pos)
+        if sp is not None:
+            return sp if sp.name else None
+        if re.match(r"(?:a|an|one|another|some|two|three|several)\s", low):
+            return self._body(part, at, pos) if low.split()[-1] in BODY_NOUNS else None  # "a councillor": somebody
+        words = re.sub(r"[^a-z -]", "", low).split()
+        if words and (words[0] in ("the", "its", "their", "his", "her") or (len(words) == 1 and words[0] in BODY_NOUNS)):
+            if "’s " in part or "'s " in part:
+                return None  # "the charity’s chairwoman" alone: whose, not who
+            return self._body(part, at, pos) if words[-1] in BODY_NOUNS else self._by_role(part, pos)
+        return None
+
+    def _all_parts(self, phrase: str, offset: int) -> list[tuple[str, int]]:
+        out, pos = [], 0
+        for chunk in re.split(r"(,)", phrase):
+            if chunk != ",":
+                stripped = chunk.strip()
+                if stripped:
+                    out.append((stripped, offset + pos + chunk.index(stripped)))
+            pos += len(chunk)
+        return out
+
+    def _parts(self, phrase: str, offset: int) -> list[tuple[str, int]]:
+        """The comma-separated parts that can name the speaker: not "who has led ...", "of Mill Lane", "34"."""
+        out = []
+        for part, at in self._all_parts(phrase, offset):
+            if _DETAIL.match(part):
+                continue
+            m = _LEADING.match(part)
+            if m:
+                part, at = part[m.end():], at + m.end()
+            if part:
+                out.append((part, at))
+        return out
+
+    # --- organisations -------------------------------------------------------------------------------------
+    def _spokesperson(self, part: str, at: int, pos: int) -> Speaker | None:
+        """"A Department for Levelling Up spokesman", "a spokeswoman for Harwick Council": the organisation
+        speaks. Returns Speaker("") for a spokesman of nobody named (a spokesman, but whose?)."""
+        m = re.fullmatch(rf"(?:an?|the)\s+(?:(?P<org1>.+?)\s+)?(?P<role>{SPOKES})(?:\s+(?:for|at|from|of|with)\s+"
+                         rf"(?:the\s+)?(?P<org2>.+))?", part, re.IGNORECASE)
+        if not m:
+            return None
+        org = (m.group("org1") or m.group("org2") or "").strip()
+        if not org:
+            return Speaker("", ORGANISATION)
+        start = at + (m.start("org1") if m.group("org1") else m.start("org2"))
+        if org[:1].isupper():
+            named = self._org_named(org)
+            return Speaker(named or org, ORGANISATION, m.group("role").lower(), "organisation", start, start + len(org))
+        sp = self._body(org, start, pos)
+        if sp is not None:
+            sp.role = m.group("role").lower()
+        return sp or Speaker("", ORGANISATION)
+
+    def _org_named(self, name: str) -> str:
+        for o in self.orgs:
+            if o.name == name or o.name.endswith(" " + name) or name.endswith(" " + o.name):
+                return o.name
+        return ""
+
+    def _body(self, phrase: str, at: int, pos: int) -> Speaker | None:
+        """"the trust", "a trust", "the county council": the one organisation the article names with that head
+        noun, else the phrase as written ("the review"), which says what spoke without naming it."""
+        words = re.sub(r"[^a-z -]", "", phrase.lower()).split()
+        head = words[-1]
+        noun = " ".join(w for w in words if w not in ("the", "a", "an", "its", "their"))
+        if head == "statement":
+            return None
+        matches = {o.name for o in self.orgs if o.name.lower().endswith(noun) and o.positions and o.positions[0] < pos + 2000}
+        if len(matches) == 1:
+            return Speaker(matches.pop(), ORGANISATION, "", "organisation")
+        written = re.sub(r"^(?:a|an|its|their)\s+", "the ", phrase.strip(), flags=re.IGNORECASE)
+        written = written[0].lower() + written[1:]
+        return Speaker(written, ORGANISATION, "", "organisation")
+
+    # --- people --------------------------------------------------------------------------------------------
+    def _by_role(self, phrase: str, pos: int) -> Speaker | None:
+        """"the judge", "the chief executive": the one person named earlier with that role, else nobody."""
+        words = {w for w in re.findall(r"[a-z]+", phrase.lower())} - {"the", "a", "an", "his", "her", "their", "its"}
+        if not words:
+            return None
+        found = [p for p in self.people if p.positions and p.positions[0] < pos
+                 and words <= {w.lower() for w in re.findall(r"[A-Za-z]+", p.role)}]
+        if len(found) != 1:
+            return None
+        return Speaker(found[0].name, PERSON, found[0].role, "role")
+
+    def _named(self, part: str, at: int, pos: int, org_hint: bool) -> Speaker | None:
+        part = re.sub(r"\s+", " ", part.strip())
+        m = re.search(rf"(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}}|of|for|and|&|the))*"
+                      rf"\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}})$|(?:{NAME_TOKEN}|[A-Z]{{2,6}})$", part)
+        if not m:
+            return None
+        run = DESCRIPTOR_RE.sub("", m.group(0))
+        # an organisation: one the article names, a name ending like one ("... Homes", "... Trust"), or
+        # "X, which ..." / "The regulator, X,"
+        org = self._org_named(run) or (run if is_org_name(run) else "")
+        if not org:
+            for o in self.orgs:  # "Developer Castlegate Homes": the known name inside the run
+                if run.endswith(o.name):
+                    org = o.name
+                    break
+        if not org and org_hint and not any(t in TITLE_WORDS for t in run.split()):
+            org = re.sub(r"^(?:The|Developer|Regulator|Charity|Firm|Company)\s+", "", run)
+        if org:
+            s = at + part.rfind(org)
+            return Speaker(org, ORGANISATION, "", "", s, s + len(org))
+        judge = JUDGE_STYLE.search(part)
+        if judge:
+            name = f"{judge.group('title')} {judge.group('name')}"
+            s = at + judge.start()
+            known = next((p for p in self.people if p.name == name), None)
+            return Speaker(name, PERSON, known.role if known else judge.group("title"), "", s, s + len(name))
+        styled = re.search(rf"\b(?P<t>{'|'.join(STYLED_TITLES)})\s+(?P<first>{NAME_TOKEN})(?:\s+(?P<rest>{NAME_TOKEN}))?$",
+                           part)
+        if styled:
+            person = self._styled(styled.group("t"), styled.group("first"), styled.group("rest"))
+            if person is not None:
+                return Speaker(person.name, PERSON, person.role, "")
+        role, name = split_role_name(part)
+        if not name:
+            return None
+        full = resolve_name(name, self.people, pos)
+        if not full:
+            return None
+        if len(full.split()) < 2 and not full.split()[0] in HONORIFICS:
+            return None
+        person = next((p for p in self.people if p.name == full), None)
+        s = at + part.rfind(name)
+        return Speaker(full, PERSON, role or (person.role if person else ""), "", s, s + len(name))
+
+    def _styled(self, title: str, first: str, rest: str | None) -> Person | None:
+        """"Sir Robert" or "Sir Robert Vane": the person the article named so ("Sir Robert Vane")."""
+        name = f"{title} {first}" + (f" {rest}" if rest else "")
+        found = [p for p in self.people if p.name == name or p.name.startswith(name + " ")]
+        if not found and rest is None:  # "Baroness Ellis": a peer is named by title and surname
+            found = [p for p in self.people if p.name == name]
+        return found[0] if len(found) == 1 else None
+
+
+def is_pronoun(phrase: str) -> bool:
+    parts = [p.strip() for p in phrase.split(",") if p.strip() and not _DETAIL.match(p.strip())]
+    return bool(parts) and _LEADING.sub("", parts[-1]).lower() in PRONOUNS
