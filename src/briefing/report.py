@@ -341,19 +341,43 @@ def funding_section(b: Briefing) -> str:
     return section("funding", "Funding", body)
 
 
+# an unattributed quotation of fewer words than this is a phrase in quotation marks, not a voice
+MIN_UNATTRIBUTED_WORDS = 8
+
+
 def voices_section(b: Briefing) -> str:
+    """Direct and partial quotations, grouped by speaker in the order they first speak; quotations the article
+    gives no speaker for last, and only those longer than a phrase."""
     q = b.tables["quotes"]
-    q = q[q["kind"] == "direct"]
+    q = q[q["speaker"].astype(bool) | (q["text"].str.split().str.len() >= MIN_UNATTRIBUTED_WORDS)]
     if q.empty:
-        return section("voices", "Voices", "<p>The article quotes no one directly.</p>")
-    def quote(r) -> str:
-        words = " ".join(part.strip().lstrip("“\"‘").strip() for part in r["text"].split("\n\n"))
-        who = e(r["speaker"] or "Unattributed")
-        role = f', <span class="role">{e(r["role"])}</span>' if r["role"] else ""
-        return f'<blockquote class="quote"><p>“{e(words)}”</p><footer>— {who}{role}</footer></blockquote>'
+        return section("voices", "Voices", "<p>The article quotes no one.</p>")
+    q = q.assign(_order=q["speaker"].map({s: i for i, s in enumerate(dict.fromkeys(q["speaker"]))}))
+    q.loc[q["speaker"] == "", "_order"] = len(q) + 1
+
+    def quote(r) -> tuple:
+        words = " ".join(part.strip().lstrip("“\"‘`").strip() for part in r["text"].split("\n\n"))
+        if r["kind"] == "partial":
+            body = (f'<p>…“{e(words)}”…{b.notes.cite(int(r["start"]), int(r["end"]))}</p>'
+                    '<footer>part of a sentence; the note gives the whole of it</footer>')
+        else:
+            body = f"<p>“{e(words)}”</p>"
+        return r["_order"], r["speaker"], r["role"], r["speaker_type"], \
+            f'<blockquote class="quote {e(r["kind"])}">{body}</blockquote>'
 
     items, more = listed(q, quote, "quotations", "quotes.csv")
-    return section("voices", "Voices", "".join(items) + more)
+    groups: dict = {}
+    for order, speaker, role, stype, html in sorted(items, key=lambda t: t[0]):
+        groups.setdefault((order, speaker, role, stype), []).append(html)
+    out = []
+    for (_, speaker, role, stype), quotes in groups.items():
+        if speaker:
+            who = f"<strong>{e(speaker)}</strong>" + (f', <span class="role">{e(role)}</span>' if role else "") \
+                + (' <span class="stype">(organisation)</span>' if stype == "organisation" else "")
+        else:
+            who = "<strong>Speaker not named in the article</strong>"
+        out.append(f'<div class="voice"><p class="who">{who}</p>{"".join(quotes)}</div>')
+    return section("voices", "Voices", "".join(out) + more)
 
 
 def timeline_section(b: Briefing) -> str:
