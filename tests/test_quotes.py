@@ -136,3 +136,10 @@ def test_two_people_with_the_same_role_leave_the_role_noun_unattributed():
     text = ("Judge Anne Ross and Judge Peter Hale sat together.\n\n"
             "“You are a danger,” the judge said.\n")
     assert quotes_of(text) == [("You are a danger,", "")]
+
+
+def test_according_to():
+    got = quotes_of("Lisa Morris, 45, lost her daughter. According to Ms Morris, “nobody listened to us at all”.\n\n"
+                    "The force was “in chaos for a decade or more”, according to Harwick Borough Council.\n")
+    assert got == [("nobody listened to us at all", "Lisa Morris"),
+                   ("in chaos for a decade or more", "Harwick Borough Council")]

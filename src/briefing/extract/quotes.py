@@ -162,12 +162,12 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         q.kind = "partial" if _is_partial(before, text[q.start:q.start + 2]) else "direct"
         found, how, sp = False, "", None
 
-        m = AFTER_INVERTED_RE.match(after) or AFTER_RE.match(after)
+        m = AFTER_INVERTED_RE.match(after) or AFTER_RE.match(after) or ACCORDING_AFTER_RE.match(after)
         if m and _plausible_who(m.group("who")):
             found, how = True, "inverted" if m.re is AFTER_INVERTED_RE else "after"
             who_at = after_start + m.start("who")
         else:
-            m = BEFORE_RE.fullmatch(clause) if q.kind == "direct" else None
+            m = ACCORDING_RE.fullmatch(clause) or (BEFORE_RE.fullmatch(clause) if q.kind == "direct" else None)
             if m is None:
                 m = SUBJECT_RE.match(clause)
                 how = "subject"
@@ -211,6 +211,9 @@ AFTER_INVERTED_RE = re.compile(rf"\s*[,.!?]?\s*(?:[—–-]\s*)?(?:{SPEECH})\s+(
 AFTER_RE = re.compile(rf"\s*[,.!?]?\s*(?:[—–-]\s*)?(?P<who>{WHO}{{1,100}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
 # "Mr Smith said: “…" / "Jade’s mother, Lisa Morris, told the BBC: “…" / "In a statement, the company said: “…"
 BEFORE_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b{WHO}{{0,80}}?\s*[:,]?\s*")
+# "According to the council, “…" / "“…”, according to Ms Morris."
+ACCORDING_RE = re.compile(rf"[Aa]ccording\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*,?\s*(?P<verb>)")
+ACCORDING_AFTER_RE = re.compile(rf"\s*[,.]?\s*according\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
 # "judge Helen Marsh said the three victims “…" / "The regulator, Ofwat, said in a statement that it welcomed “…"
 SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Rev", "Revd", "Coun", "Cllr", "Sgt", "Insp", "Supt", "No",
