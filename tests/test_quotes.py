@@ -55,15 +55,18 @@ def test_recall_and_precision_over_the_fixture_set(tables):
     precision = right / (right + wrong)
     recall = right / (right + missed)
     assert precision == 1.0 and recall >= 0.95, "\n".join(report + [f"precision {precision:.2f}, recall {recall:.2f}"])
-    assert right >= 55
+    assert right >= 120
 
 
 @pytest.mark.parametrize("name, start, speaker, stype, kind", [
     (name, i["quote"], i["speaker"], i["type"], i["kind"]) for name, items in EXPECTED.items() for i in items
     if not i.get("optional")], ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None)
 def test_each_quote(tables, name, start, speaker, stype, kind):
+    """Its kind, and its speaker when it has one: never another (a miss is counted by the recall test above)."""
     r = find(tables[name], start)
-    assert (r.speaker, r.speaker_type, r.kind) == (speaker, stype, kind)
+    assert r.kind == kind
+    if r.speaker:
+        assert (r.speaker, r.speaker_type) == (speaker, stype)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -20,13 +20,14 @@ from .. import __version__, slugs
 from ..errors import InputError
 from ..meta import ArticleMeta, load_meta, sidecar_for
 from ..text import read_article, sentence_spans, split_paragraphs
+from . import arithmetic
 from .dates import find_dates
 from .entities import Organisation, Person, find_organisations, find_people
 from .figures import extract_figures
 from .quotes import attribute, find_quote_spans
 from .schemas import COLUMNS
 
-TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates"]
+TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates", "checks"]
 
 
 @dataclass
@@ -111,8 +112,9 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
                   "start": d.start, "end": d.end} for d in dates]
     para_rows = [{"paragraph": p.index, "start": p.start, "end": p.end, "is_bullet": p.is_bullet, "text": p.text}
                  for p in paras]
+    check_rows = arithmetic.check_rows(text, fig_rows, sent_starts)
     rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,
-            "organisations": org_rows, "dates": date_rows}
+            "organisations": org_rows, "dates": date_rows, "checks": check_rows}
     from .schemas import schemas  # pandera is imported only where tables are made, not where they are read
 
     tables = {}

@@ -190,6 +190,13 @@ def find_people(text: str) -> list[Person]:
                 role = re.sub(r"^(?:(?:and|but|while|as|after|the|then|said|says|added|told|according\s+to)\s+)+",
                               "", prefix.strip(), flags=re.IGNORECASE)
         appositive = _appositive(after)
+        # "Dunmere County Council’s chief executive, Dame Philippa Rowe, said": the role before, between commas
+        lb = re.sub(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cllr|Coun|Councillor|Professor|Prof)\.?\s*$", "", line_before)
+        if (not role or role in HONORIFICS) and re.match(r"\s*,", after) and lb.rstrip().endswith(","):
+            parts = lb.rstrip().rstrip(",").split(",")
+            if parts and ROLE_END.search(parts[-1].strip()):
+                role = re.sub(r"^(?:(?:and|but|while|as|after|the|then|said|says)\s+)+", "", parts[-1].strip(),
+                              flags=re.IGNORECASE)
         speech = re.match(r"(?:,\s+(?:who|whose|which)\b[^.;“”\"]{0,140}?,)?,?\s+(?:has\s+|had\s+)?(?:said|says|told|added|"
                           r"explained|warned|insisted|admitted|described|urged|launched|announced|argued|claimed|"
                           r"wrote|pledged|promised|stated|replied|vowed)\b", after)
@@ -210,6 +217,15 @@ def find_people(text: str) -> list[Person]:
             p.organisation = appositive["org"]
         p.positions.append(name_start)
         p.spans.append((name_start, name_end))
+    # High Court judges are named by their style alone: "Mr Justice Pennock"
+    for m in re.finditer(rf"\b(?:Mr|Mrs|Ms|Lord|Lady)\s+Justice\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?(?![\w’'-])", text):
+        name = re.sub(r"\s+", " ", m.group(0))
+        p = people.setdefault(name, Person(name, ""))
+        p.positions.append(m.start())
+        p.spans.append((m.start(), m.end()))
+    for p in people.values():
+        if p.role in HONORIFICS - STYLED - {"Dr", "Professor", "Prof", "Cllr", "Councillor", "Coun", "Rev", "Revd"}:
+            p.role = ""  # "Ms" is how the article addresses her, not what she does
     # later mentions: the full name again, "Ms Simons", or the surname alone
     full_spans = sorted((a, b, id(o)) for o in people.values() for a, b in o.spans)
     full_starts = [a for a, _, _ in full_spans]
@@ -299,7 +315,7 @@ def find_organisations(text: str) -> list[Organisation]:
 
     conn = r"(?:\s+(?:of|and|for|the|on|&)){0,2}"
     org_re = re.compile(rf"(?<![\w’'-])((?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}(?:\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}}){conn}){{0,5}}\s*)(?<=\s|\w)")
-    for m in re.finditer(rf"(?<![\w’'-])(?=[A-Z])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:[ \t]+(?:of|for|on|&)[ \t]+|[ \t]+))*(?:{ORG_WORDS}))(?![\w’'-])", text):
+    for m in re.finditer(rf"(?<![\w’'-])(?=[A-Z])((?:(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:[ \t]+(?:of|for|on|&)[ \t]+|[ \t]+))*(?:{ORG_WORDS}))(?![\w-]|[’'](?!s\b))", text):
         name = m.group(1)
         name = re.sub(r"^(?:The|A|An|In|At|On|By|And|But|For|With|From|After)\s+", "", name)
         name = DESCRIPTOR_RE.sub("", name)  # "Developer Castlegate Homes": the developer is Castlegate Homes

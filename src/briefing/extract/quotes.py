@@ -138,12 +138,12 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
     speaker. A clause that is found decides, even when it names nobody ("…,” one of them said"): the quote is
     then left unattributed rather than given to a neighbour.
     """
-    from .speakers import PERSON, Resolver, is_pronoun
+    from .speakers import PERSON, Resolver, Speaker, is_pronoun
 
     from .entities import mask_abbreviations
 
     text = mask_abbreviations(text)
-    resolver = Resolver(text, people, list(orgs))
+    resolver = Resolver(text, people, orgs)
     para_of = _para_index(paragraphs)
     prev: Quote | None = None
     extra = []
@@ -162,7 +162,9 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         q.kind = "partial" if _is_partial(before, text[q.start:q.start + 2]) else "direct"
         found, how, sp = False, "", None
 
-        m = AFTER_INVERTED_RE.match(after) or AFTER_RE.match(after) or ACCORDING_AFTER_RE.match(after)
+        m = None
+        if not _ends_sentence(text, q, after):  # "… the making”. He added: “…" belongs to the next quote
+            m = AFTER_INVERTED_RE.match(after) or AFTER_RE.match(after) or ACCORDING_AFTER_RE.match(after)
         if m and _plausible_who(m.group("who")):
             found, how = True, "inverted" if m.re is AFTER_INVERTED_RE else "after"
             who_at = after_start + m.start("who")
@@ -182,6 +184,11 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
             if is_pronoun(who):
                 sp = _pronoun(text, paragraphs, para_of, people, q, prev, resolver)
                 how = "pronoun"
+            elif re.fullmatch(r"\s*the\s+spokes(?:man|woman|person)\s*", who, re.IGNORECASE):
+                # "the spokesman added": the organisation whose spokesperson spoke just before
+                if prev is not None and prev.role.startswith("spokes") and para_of(prev.end) >= pi - 3:
+                    sp = Speaker(prev.speaker, prev.speaker_type, prev.role)
+                how = "role"
             else:
                 sp = resolver.resolve(who, who_at, q.start)
                 if sp is not None and sp.how:
@@ -202,18 +209,18 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
     return extra
 
 
-SPEECH = SPEECH_VERBS + r"|pledged|pledges|promised|promises|vowed|vows|wrote|writes|told|tells"
+SPEECH = SPEECH_VERBS + r"|pledged|pledges|promised|promises|vowed|vows|wrote|writes|told|tells|concluded|ruled"
 AUX = r"(?:(?:has|have|had|also|later|then|previously|once|today|yesterday)\s+)*"
 WHO = r"[^.!?;:“”\"‘«»`\n]"  # ’ stays: "Jade’s mother, Lisa Morris, told the BBC:"
 # "…,” said campaigner Sue Bright, whose son …" / "…,” said the judge."
-AFTER_INVERTED_RE = re.compile(rf"\s*[,.!?]?\s*(?:[—–-]\s*)?(?:{SPEECH})\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
+AFTER_INVERTED_RE = re.compile(rf"\s*,?\s*(?:[—–-]\s*)?(?:{SPEECH})\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;!?]|,\s|$)")
 # "…,” he said." / "…,” the judge told them." / "…”, a trust has promised."
-AFTER_RE = re.compile(rf"\s*[,.!?]?\s*(?:[—–-]\s*)?(?P<who>{WHO}{{1,100}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
+AFTER_RE = re.compile(rf"\s*,?\s*(?:[—–-]\s*)?(?P<who>{WHO}{{1,100}}?)\s+{AUX}(?P<verb>{SPEECH})\b(?!{WHO}{{0,60}}:)")
 # "Mr Smith said: “…" / "Jade’s mother, Lisa Morris, told the BBC: “…" / "In a statement, the company said: “…"
 BEFORE_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b{WHO}{{0,80}}?\s*[:,]?\s*")
 # "According to the council, “…" / "“…”, according to Ms Morris."
 ACCORDING_RE = re.compile(rf"[Aa]ccording\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*,?\s*(?P<verb>)")
-ACCORDING_AFTER_RE = re.compile(rf"\s*[,.]?\s*according\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
+ACCORDING_AFTER_RE = re.compile(rf"\s*,?\s*according\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
 # "judge Helen Marsh said the three victims “…" / "The regulator, Ofwat, said in a statement that it welcomed “…"
 SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Rev", "Revd", "Coun", "Cllr", "Sgt", "Insp", "Supt", "No",
@@ -245,10 +252,20 @@ def _is_partial(before: str, words: str) -> bool:
             and not words_before.endswith((":", ".", "!", "?", "—", "–")))
 
 
+def _ends_sentence(text: str, q: Quote, after: str) -> bool:
+    """The quote closes its sentence: a full stop after the closing mark, or one inside it with a capital after
+    ("…in the making.” He added"). "…,” he said" and "…?” she asked" do not."""
+    if re.match(r"\s*\.", after):
+        return True
+    inside = text[max(q.start, q.end - 1):q.end]
+    return inside == "." and bool(re.match(r"\s+[A-Z]", after))
+
+
 def _plausible_who(who: str) -> bool:
     """A subject, not any words before a verb: a name, a pronoun, or a noun phrase of a few words."""
     who = who.strip().strip(",").strip()
-    if not who or len(who.split()) > 14:
+    core = re.sub(r",\s+(?:who|whose|which)\b[^,]*(?:,|$)", ",", who)  # "X, who has opposed the road since 2024,"
+    if not who or len(core.split()) > 14:
         return False
     first = re.sub(r"^(?:and|but|while|as|then|so|later|meanwhile)\s+", "", who, flags=re.IGNORECASE).split()[0]
     return first[:1].isupper() or first.lower() in (
@@ -278,7 +295,7 @@ def _pronoun(text, paragraphs, para_of, people, q: Quote, prev: Quote | None, re
                 default=None, key=lambda t: t[0])
     if first is None or first[0] - at > 70:
         return None
-    lead = text[at:first[0]]
+    lead = text[at:first[0]].rsplit(",", 1)[-1]  # after a scene-setting phrase: "Speaking after the defeat, Garside"
     if re.search(r"\b[a-z]+ed\b|\b(?:and|with|to|by|after|before|for|against|from|thank|meet|met|saw)\b", lead):
         return None  # "Police thanked Jane Roe" / "After meeting Jane Roe": not the sentence's subject
     person = first[1]

@@ -71,8 +71,20 @@ def schemas() -> dict:
         {"paragraph": pa.Column(int), **_offsets, "is_bullet": pa.Column(bool), "text": pa.Column(str)},
         strict=True, ordered=True,
     )
+    CHECKS = pa.DataFrameSchema(
+        {"check_id": pa.Column(str, unique=True),
+         "relation": pa.Column(str, pa.Check.isin(["difference", "total", "share", "change", "span"])),
+         "claim_figure_id": pa.Column(str), "claim_text": pa.Column(str),
+         "claim_start": pa.Column(int, pa.Check.ge(0)), "claim_end": pa.Column(int),
+         "claimed_value": pa.Column(float), "computed_value": pa.Column(float), "operands": pa.Column(str),
+         "formula": pa.Column(str),
+         "verdict": pa.Column(str, pa.Check.isin(["consistent", "within_rounding", "likely_typo", "inconsistent"])),
+         "explanation": pa.Column(str)},
+        checks=[pa.Check(lambda df: (df["claim_end"] > df["claim_start"]).all(), error="claim_end after claim_start")],
+        strict=True, ordered=True,
+    )
     return {"paragraphs": PARAGRAPHS, "figures": FIGURES, "quotes": QUOTES, "people": PEOPLE,
-            "organisations": ORGANISATIONS, "dates": DATES}
+            "organisations": ORGANISATIONS, "dates": DATES, "checks": CHECKS}
 
 
 _TYPES = {"paragraphs": dict(paragraph=int, start=int, end=int, is_bullet=bool, text=str),
@@ -83,6 +95,9 @@ _TYPES = {"paragraphs": dict(paragraph=int, start=int, end=int, is_bullet=bool, 
                          paragraph_end=int, kind=str, attribution=str),
           "people": dict(name=str, role=str, organisation=str, first_start=int, first_end=int, mentions=int),
           "organisations": dict(name=str, mentions=int, first_start=int, first_end=int),
-          "dates": dict(text=str, date=str, precision=str, relative=bool, start=int, end=int)}
+          "dates": dict(text=str, date=str, precision=str, relative=bool, start=int, end=int),
+          "checks": dict(check_id=str, relation=str, claim_figure_id=str, claim_text=str, claim_start=int,
+                         claim_end=int, claimed_value=float, computed_value=float, operands=str, formula=str,
+                         verdict=str, explanation=str)}
 #: column -> Python type, per table, for readers (no pandera needed); a test checks it matches the schemas
 COLUMNS = _TYPES

@@ -27,7 +27,7 @@ BODY_NOUNS = {"trust", "council", "authority", "company", "firm", "government", 
               "coalition", "association", "partnership", "agency", "commission", "watchdog", "developer", "party",
               "organisation", "organization", "hospital", "society", "foundation", "body", "panel", "statement",
               "operator", "landlord", "retailer", "bank", "insurer", "airline"}
-SPOKES = r"spokes(?:man|woman|person)|representative|source"
+SPOKES = r"spokes(?:man|woman|person)|representative"
 # titles kept in a person's name: the article calls a knight "Sir Robert", a peer "Baroness Ellis", a High Court
 # judge "Mr Justice Harding"; everyone else is named plainly, their title going to ``role``
 STYLED_TITLES = ("Sir", "Dame", "Lord", "Lady", "Baroness", "Baron")
@@ -54,22 +54,38 @@ class Resolver:
     # --- the phrase ----------------------------------------------------------------------------------------
     def resolve(self, phrase: str, offset: int, pos: int) -> Speaker | None:
         """``phrase`` written at ``offset`` in the text, for a quote at ``pos``. None: nobody, or a pronoun
-        (see :func:`is_pronoun`)."""
+        (see :func:`is_pronoun`). A person or organisation named here for the first time joins the lists, so
+        that later quotes can point back to them ("the judge said")."""
+        sp = self._resolve(phrase, offset, pos)
+        if sp is not None and sp.start >= 0:
+            if sp.type == PERSON and not any(p.name == sp.name for p in self.people):
+                self.people.append(Person(sp.name, sp.role, "", [sp.start], [(sp.start, sp.end)]))
+            elif sp.type == ORGANISATION and not any(o.name == sp.name for o in self.orgs):
+                self.orgs.append(Organisation(sp.name, [sp.start]))
+        return sp
+
+    def _resolve(self, phrase: str, offset: int, pos: int) -> Speaker | None:
         parts = self._parts(phrase, offset)
         if not parts:
             return None
         org_hint = any(re.match(r"which\b", p, re.IGNORECASE) for p, _ in self._all_parts(phrase, offset))
-        # a name anywhere in the subject wins over the descriptions around it: "Cllr Priya Nandra, cabinet member
-        # for finance," / "Ms Dunmore’s solicitor, Ian Crabtree," / "The regulator, Ofwat,"
-        for i in range(len(parts) - 1, -1, -1):
-            part, at = parts[i]
-            if not re.search(r"(?<![’'])\b[A-Z]", part) or part.lower() in NOBODY:
+        if re.search(r"\bsources?\b|\binsiders?\b", phrase, re.IGNORECASE):
+            return None  # "a senior government source said": unnamed on purpose
+        # the first part that is a name is the subject: the parts before it set the scene or describe ("In
+        # mitigation, Ms Dunmore’s solicitor, Ian Crabtree,"; "The regulator, Ofwat,"), those after it describe
+        # ("Paul Brannigan, chief executive of Kingsmere Hospitals NHS Foundation Trust,")
+        statement = bool(re.match(r"\s*(?:said|says)\s+in\s+a\s+statement", self.text[offset + len(phrase):offset + len(phrase) + 30]))
+        for i, (part, at) in enumerate(parts):
+            if not _names_something(part, last=i == len(parts) - 1):
                 continue
             prev = parts[i - 1][0].lower().split() if i > 0 else []
             prev_body = len(prev) >= 2 and prev[0] in ("the", "a", "an") and prev[-1] in BODY_NOUNS
-            sp = self._named(part, at, pos, org_hint or prev_body)
+            sp = self._named(part, at, pos, org_hint or prev_body or statement)
             if sp is not None:
                 return sp
+            if part.lower() in NOBODY:
+                return None
+            break  # a name that is nobody the article knows: do not guess at the parts after it
         # no name: the last part describes the speaker ("the judge", "a trust", "A ... spokesman")
         part, at = parts[-1]
         low = part.lower()
@@ -131,6 +147,12 @@ class Resolver:
         return sp or Speaker("", ORGANISATION)
 
     def _org_named(self, name: str) -> str:
+        name = re.sub(r"^the\s+", "", name)
+        if re.fullmatch(r"[A-Z]{2,6}", name):  # "the CPS" after "the Crown Prosecution Service"
+            full = [o.name for o in self.orgs
+                    if "".join(w[0] for w in o.name.split() if w[:1].isupper()) == name and len(o.name) > len(name)]
+            if len(full) == 1:
+                return full[0]
         for o in self.orgs:
             if o.name == name or o.name.endswith(" " + name) or name.endswith(" " + o.name):
                 return o.name
@@ -149,6 +171,8 @@ class Resolver:
             return Speaker(matches.pop(), ORGANISATION, "", "organisation")
         written = re.sub(r"^(?:a|an|its|their)\s+", "the ", phrase.strip(), flags=re.IGNORECASE)
         written = written[0].lower() + written[1:]
+        if not written.startswith("the "):
+            written = "the " + written
         return Speaker(written, ORGANISATION, "", "organisation")
 
     # --- people --------------------------------------------------------------------------------------------
@@ -157,14 +181,33 @@ class Resolver:
         words = {w for w in re.findall(r"[a-z]+", phrase.lower())} - {"the", "a", "an", "his", "her", "their", "its"}
         if not words:
             return None
-        found = [p for p in self.people if p.positions and p.positions[0] < pos
-                 and words <= {w.lower() for w in re.findall(r"[A-Za-z]+", p.role)}]
+
+        def role_words(p: Person) -> set[str]:
+            out = {w.lower() for w in re.findall(r"[A-Za-z]+", p.role)}
+            if out & {"justice", "recorder"} or p.name.split()[:2][-1:] == ["Justice"]:
+                out.add("judge")  # "Mr Justice Harding" is the judge
+            if out & {"cllr", "coun"}:
+                out.add("councillor")
+            return out
+
+        found = [p for p in self.people if p.positions and p.positions[0] < pos and words <= role_words(p)]
         if len(found) != 1:
             return None
         return Speaker(found[0].name, PERSON, found[0].role, "role")
 
     def _named(self, part: str, at: int, pos: int, org_hint: bool) -> Speaker | None:
         part = re.sub(r"\s+", " ", part.strip())
+        staff = re.fullmatch(r"(?:the\s+)?(?P<org>[A-Z][\w’'&. -]*?)\s+(?:inspectors|officials|officers|staff|bosses|"
+                             r"chiefs|leaders|spokesmen|spokeswomen|lawyers|auditors|report|review|statement|"
+                             r"inspection\s+report|letter|ruling|judgment)", part)
+        if staff and not self._person_named(staff.group("org")):  # "Ofsted inspectors said", "the Ofsted report"
+            org = self._org_named(staff.group("org")) or staff.group("org")
+            s = at + staff.start("org")
+            return Speaker(org, ORGANISATION, "", "organisation", s, s + len(staff.group("org")))
+        if part.startswith("the "):
+            named = self._org_named(part)
+            if named:
+                return Speaker(named, ORGANISATION, "", "organisation")
         m = re.search(rf"(?:{NAME_TOKEN}|[A-Z]{{2,6}})(?:\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}}|of|for|and|&|the))*"
                       rf"\s+(?:{NAME_TOKEN}|[A-Z]{{2,6}})$|(?:{NAME_TOKEN}|[A-Z]{{2,6}})$", part)
         if not m:
@@ -207,6 +250,9 @@ class Resolver:
         s = at + part.rfind(name)
         return Speaker(full, PERSON, role or (person.role if person else ""), "", s, s + len(name))
 
+    def _person_named(self, name: str) -> bool:
+        return any(p.name == name or p.surname == name for p in self.people)
+
     def _styled(self, title: str, first: str, rest: str | None) -> Person | None:
         """"Sir Robert" or "Sir Robert Vane": the person the article named so ("Sir Robert Vane")."""
         name = f"{title} {first}" + (f" {rest}" if rest else "")
@@ -214,6 +260,28 @@ class Resolver:
         if not found and rest is None:  # "Baroness Ellis": a peer is named by title and surname
             found = [p for p in self.people if p.name == name]
         return found[0] if len(found) == 1 else None
+
+
+_SCENE = re.compile(r"(?:In|On|At|After|Before|Outside|Inside|Speaking|Writing|Giving|Passing|Sentencing|Defending|"
+                    r"Prosecuting|Mitigating|Responding|Asked|Later|Earlier|Meanwhile|However|But|And|Today|"
+                    r"Yesterday|Last|This|Following|During|Addressing|Opening|Closing|Summing|Explaining)\b")
+
+
+def _names_something(part: str, last: bool = True) -> bool:
+    """A part that can name the speaker: capitalised, not a scene-setting phrase ("In mitigation", "Defending
+    Shah"), not a description ("The regulator", "Ms Dunmore’s solicitor", "chief executive of X")."""
+    if re.match(r"the\s+[A-Z]", part):
+        return True  # "the CQC", "the Environment Agency"
+    if not part[:1].isupper():
+        # "judge Marsh", "council leader Tom Reeve", "campaigner Sue Bright"; not "chief executive of X"
+        lead = re.match(r"((?:[a-z][\w’'-]*\s+){1,4})[A-Z]", part)
+        return bool(lead) and not re.search(r"\b(?:of|for|at|with|in|on|to|from|by|the|a|an|who|which)\b",
+                                            lead.group(1))
+    if _SCENE.match(part) or (not last and re.match(r"[A-Z][a-z]+ing\s", part)):  # "Jailing Petchey, judge X said"
+        return False
+    if re.match(r"(?:The|A|An|Its|His|Her|Their|Our|My)\s+[a-z]", part):
+        return False
+    return not re.search(r"[’']s\s+[a-z]", part)
 
 
 def is_pronoun(phrase: str) -> bool:

@@ -1,0 +1,343 @@
+"""The article's own arithmetic: figures its sentences relate to each other, and whether the relation holds.
+
+A relation is looked for only where the wording states it and names every operand in the same sentence (or, for
+a difference, the same paragraph): "spent £4.512bn …, compared with a budget figure of £4.187bn, surpassing their
+budgets by £325m" (difference), "… a total of £6m" (total), "87 – 57 per cent – of the 152 councils" (share),
+"rose almost 80 per cent …, to more than 92,000 …, compared with 51,300" (change), "over 12 years … between 2003
+and 2015" (span of years). Operands agree in kind and unit: never money against people.
+
+Verdicts, for the claimed figure against the computed one:
+
+- ``consistent``: equal;
+- ``within_rounding``: equal once the computed value is rounded or truncated to the precision the claim is
+  written with ("£325m" to the million, "£2.1m" to the hundred thousand, "80 per cent" to ten), or a qualifier the
+  claim carries holds ("almost 80 per cent" of 79.3, "more than 92,000");
+- ``likely_typo``: inconsistent as printed but consistent under one standard misprint, named: a thousands
+  separator for a decimal point ("£15,160m" for £15.160m), m for bn or bn for m, a dropped or an extra zero;
+- ``inconsistent``: none of these.
+
+Caution first: a relation whose operands are not unambiguous gives no check; a false "inconsistent" is the worst
+thing this module could print.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+
+CONSISTENT, ROUNDING, TYPO, INCONSISTENT = "consistent", "within_rounding", "likely_typo", "inconsistent"
+AMOUNTS = ("money", "count", "duration")
+# a sentence that reports a sentence (a prison term) is not a span of years to check
+SENTENCING = re.compile(r"\b(?:jail\w*|sentenc\w*|prison|custody|term|served|serve|imprison\w*|detention)\b", re.I)
+DIFF_BEFORE = re.compile(r"\b(?:overspend|underspend|overspent|underspent|surpass\w*|exceed\w*|overshot|overshoot\w*|"
+                         r"gap|shortfall|difference|deficit|surplus|more|less|higher|lower)\s+(?:\w+\s+){0,3}?"
+                         r"(?:by|of)\s+$", re.I)
+DIFF_AFTER = re.compile(r"^\s+(?:over|above|under|below|more\s+than|less\s+than|short\s+of)\s+(?:its|the|their|a|an|"
+                        r"his|her)\s+(?:[\w-]+\s+){0,2}?(?:budget|target|plan|forecast|allocation|estimate)s?\b|"
+                        r"^\s+(?:overspend|underspend|difference|gap|shortfall|deficit)\b", re.I)
+TOTAL_BEFORE = re.compile(r"\b(?:a\s+total\s+of|totall?ing|in\s+total|combined|altogether)\s+$", re.I)
+TOTAL_AFTER = re.compile(r"^\s+(?:in\s+total|in\s+all|altogether|between\s+them|combined)\b", re.I)
+NOT_PARTS = re.compile(r"\b(?:up|down)\s+from\b|\bcompared\s+with\b|\b(?:rose|fell|risen|fallen|increase\w*|"
+                       r"decrease\w*|than|from\b.*\bto\b)|\bper\b|\beach\b|\ba\s+(?:year|month|week)\b", re.I)
+CHANGE_UP = r"rose|risen|rise|rising|increased?|increasing|grew|grown|up|climbed|jumped|soared|went\s+up"
+CHANGE_DOWN = r"fell|fallen|fall|falling|decreased?|decreasing|dropped|down|cut|slumped|declined|went\s+down"
+CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{CHANGE_UP}|{CHANGE_DOWN})\s+(?:by\s+)?$", re.I)
+ALMOST = ("almost", "nearly", "just under", "close to")
+ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated")
+MORE = ("more than", "over", "at least", "in excess of", "upwards of", "just over", "well over")
+LESS = ("less than", "fewer than", "under", "up to", "as many as", "as much as")
+
+
+@dataclass
+class Fig:
+    id: str
+    kind: str
+    text: str
+    value: float
+    unit: str
+    qualifier: str
+    start: int
+    end: int
+    paragraph: int
+    sentence: int
+    span: float | None = None  # a period such as "between 2003 and 2015": the years it spans
+
+
+@dataclass
+class Check:
+    relation: str
+    claim: Fig
+    computed: float
+    operands: list[Fig]
+    formula: str
+    verdict: str = ""
+    explanation: str = ""
+    reading: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# --- precision and verdicts ---------------------------------------------------------------------------------
+
+def _number_token(text: str) -> str:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    return m.group(0) if m else ""
+
+
+def _multiplier(f: Fig) -> float:
+    token = _number_token(f.text)
+    if not token:
+        return 1.0
+    try:
+        written = float(token.replace(",", ""))
+    except ValueError:
+        return 1.0
+    return f.value / written if written else 1.0
+
+
+def precision(f: Fig) -> float:
+    """The place value of the last digit the claim is written with, in the claim's own units: "£325m" 1e6,
+    "£2.1m" 1e5, "80 per cent" 10 (trailing zeros of a whole number are read as rounding), "three" 1."""
+    token = _number_token(f.text)
+    if not token:
+        return 1.0
+    mult = _multiplier(f)
+    if "." in token:
+        return 10 ** -len(token.split(".")[1]) * mult
+    digits = token.replace(",", "")
+    zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
+    return 10 ** zeros * mult
+
+
+def verdict_of(claimed: float, computed: float, p: float, qualifier: str) -> str | None:
+    """consistent or within_rounding, or None when neither holds."""
+    if computed is None or not math.isfinite(computed):
+        return None
+    tiny = 1e-9 * max(1.0, abs(claimed), abs(computed))
+    if abs(claimed - computed) <= tiny:
+        return CONSISTENT
+    q = (qualifier or "").lower().strip()
+    if q in ALMOST or q.startswith("just under"):
+        return ROUNDING if claimed * 0.9 - tiny <= computed <= claimed + p / 2 + tiny else None
+    if q in ABOUT:
+        return ROUNDING if abs(computed - claimed) <= max(p, 0.1 * abs(claimed)) + tiny else None
+    if q in MORE or q.startswith("more than"):
+        return ROUNDING if claimed - p / 2 - tiny <= computed <= claimed * 1.5 + p else None
+    if q in LESS:
+        return ROUNDING if claimed * 0.5 - p <= computed <= claimed + p / 2 + tiny else None
+    if abs(computed - claimed) <= p / 2 + tiny:  # rounded to the written precision
+        return ROUNDING
+    if claimed - tiny <= abs(computed) < claimed + p - tiny and computed >= 0:  # truncated
+        return ROUNDING
+    return None
+
+
+def typo_readings(f: Fig) -> list[tuple[str, float]]:
+    """Other values the printed claim may have been meant as, each with a plain description."""
+    out = []
+    token = _number_token(f.text)
+    mult = _multiplier(f)
+    if re.fullmatch(r"\d{1,3},\d{3}", token) and mult >= 1e6:
+        value = float(token.replace(",", ".")) * mult
+        out.append((f"a comma for a decimal point ({token.replace(',', '.')})", value))
+    if re.search(r"\d\s*(?:m|million)\b", f.text):
+        out.append(("m for bn", f.value * 1000))
+    if re.search(r"\d\s*(?:bn|billion)\b", f.text):
+        out.append(("bn for m", f.value / 1000))
+    out.append(("an extra zero", f.value / 10))
+    out.append(("a dropped zero", f.value * 10))
+    return out
+
+
+def judge(c: Check) -> Check:
+    f = c.claim
+    p = precision(f)
+    v = verdict_of(f.value, c.computed, p, f.qualifier)
+    if v is not None:
+        c.verdict = v
+        return c
+    for reading, value in typo_readings(f):
+        if verdict_of(value, c.computed, p * value / f.value if f.value else p, "") is not None:
+            c.verdict, c.reading = TYPO, reading
+            c.extra["meant"] = value
+            return c
+    c.verdict = INCONSISTENT
+    return c
+
+
+# --- finding relations --------------------------------------------------------------------------------------
+
+def _same(a: Fig, b: Fig) -> bool:
+    if a.kind != b.kind:
+        return False
+    if a.kind == "money":
+        return a.unit == b.unit
+    if a.kind == "duration":
+        return a.unit == b.unit
+    return True  # counts: "87 … of the 152 councils" (the unit is on one of them only)
+
+
+def find_checks(text: str, figs: list[Fig]) -> list[Check]:
+    by_sentence: dict[int, list[Fig]] = {}
+    by_paragraph: dict[int, list[Fig]] = {}
+    for f in figs:
+        by_sentence.setdefault(f.sentence, []).append(f)
+        by_paragraph.setdefault(f.paragraph, []).append(f)
+    checks: list[Check] = []
+    used_claims: set[str] = set()
+
+    def add(c: Check | None) -> None:
+        if c is not None and c.claim.id not in used_claims:
+            used_claims.add(c.claim.id)
+            checks.append(judge(c))
+
+    for group in by_sentence.values():
+        for f in group:
+            before = text[max(0, f.start - 80):f.start]
+            after = text[f.end:f.end + 80]
+            if f.kind in AMOUNTS and (DIFF_BEFORE.search(before) or DIFF_AFTER.search(after)):
+                add(_difference(f, group, by_paragraph[f.paragraph]))
+            elif f.kind in ("money", "count") and (TOTAL_BEFORE.search(before) or TOTAL_AFTER.search(after)):
+                add(_total(text, f, group))
+            elif f.kind == "percentage" and CHANGE_BEFORE.search(before):
+                add(_change(text, f, group, CHANGE_BEFORE.search(before).group("dir")))
+            elif f.kind == "percentage":
+                add(_share(text, f, group))
+            elif f.kind == "duration" and f.unit == "years":
+                add(_span(text, f, group))
+    checks.sort(key=lambda c: c.claim.start)
+    return checks
+
+
+def _difference(d: Fig, sentence: list[Fig], paragraph: list[Fig]) -> Check | None:
+    others = [f for f in sentence if f is not d and _same(f, d)]
+    if len(others) == 1:  # the other operand in an earlier sentence of the paragraph
+        earlier = [f for f in paragraph if f is not d and _same(f, d) and f.start < d.start and f not in others]
+        if len(earlier) == 1 and len([f for f in paragraph if _same(f, d)]) == 3:
+            others = earlier + others
+    if len(others) != 2:
+        return None
+    a, b = others
+    computed = abs(a.value - b.value)
+    return Check("difference", d, computed, [a, b], f"{a.text} − {b.text} = {_fmt(computed, d)}"
+                 if a.value >= b.value else f"{b.text} − {a.text} = {_fmt(computed, d)}")
+
+
+def _total(text: str, t: Fig, sentence: list[Fig]) -> Check | None:
+    parts = [f for f in sentence if f is not t and _same(f, t) and f.start < t.start]
+    if len(parts) < 2:
+        return None
+    span = text[parts[0].start:t.start]
+    if NOT_PARTS.search(span):
+        return None
+    computed = sum(f.value for f in parts)
+    return Check("total", t, computed, parts, " + ".join(f.text for f in parts) + f" = {_fmt(computed, t)}")
+
+
+def _share(text: str, n: Fig, sentence: list[Fig]) -> Check | None:
+    """"87 – 57 per cent – of the 152 councils" / "87 of the 152 councils (57 per cent)"."""
+    counts = [f for f in sentence if f.kind == "count" and f.unit != "age_years"]
+    after = text[n.end:n.end + 30]
+    for i, part in enumerate(counts):
+        for whole in counts[i + 1:]:
+            gap = text[part.end:whole.start]
+            # the percentage between them, set off by dashes or brackets, then "of (the)" the whole
+            inside = part.end <= n.start and n.end <= whole.start and re.fullmatch(
+                r"\s*[–—(-]\s*", text[part.end:n.start]) and re.fullmatch(r"\s*[–—)-]\s*of\s+(?:the\s+|all\s+)?",
+                                                                      text[n.end:whole.start])
+            bracket_after = (whole.end <= n.start and re.fullmatch(r"\s+of\s+(?:the\s+|all\s+)?", gap)
+                             and re.fullmatch(r"\s*\(\s*", text[whole.end:n.start]) and after.lstrip().startswith(")"))
+            if inside or bracket_after:
+                if whole.value <= 0 or part.value > whole.value:
+                    return None
+                computed = part.value / whole.value * 100
+                return Check("share", n, computed, [part, whole],
+                             f"{part.text} ÷ {whole.text} = {computed:.1f}%")
+    return None
+
+
+def _change(text: str, n: Fig, sentence: list[Fig], direction: str) -> Check | None:
+    """"rose 80 per cent … to 92,000 …, compared with 51,300" / "from £24m to £48m, a rise of 100 per cent"."""
+    amounts = [f for f in sentence if f.kind in ("money", "count")]
+    old = new = None
+    for f in amounts:
+        before = text[max(0, f.start - 40):f.start]
+        if re.search(r"\b(?:from|compared\s+with|against|up\s+from|down\s+from)\s+(?:a\s+\w+\s+of\s+|just\s+)?$",
+                     before, re.I):
+            old = f if old is None else "many"
+        elif re.search(r"\bto\s+(?:a\s+\w+\s+of\s+|just\s+)?$", before, re.I):
+            new = f if new is None else "many"
+    if not isinstance(old, Fig) or not isinstance(new, Fig) or not _same(old, new) or old.value <= 0:
+        return None
+    computed = (new.value - old.value) / old.value * 100
+    up = re.fullmatch(CHANGE_UP, direction, re.I) is not None
+    signed = computed if up else -computed
+    return Check("change", n, signed, [old, new],
+                 f"({new.text} − {old.text}) ÷ {old.text} = {computed:+.1f}%")
+
+
+def _span(text: str, d: Fig, sentence: list[Fig]) -> Check | None:
+    """"over 12 years … between 2003 and 2015": the years a period spans."""
+    periods = [f for f in sentence if f.kind == "period" and f.span]
+    if len(periods) != 1 or SENTENCING.search(text[sentence[0].start:sentence[-1].end]):
+        return None
+    during = d.qualifier.lower() == "over" or re.search(r"\b(?:over|for|during|across|spanning|in)\s+(?:the\s+)?"
+                                                         r"(?:course\s+of\s+)?$", text[max(0, d.start - 30):d.start], re.I)
+    if not during:
+        return None
+    p = periods[0]
+    return Check("span", d, p.span, [p], f"{p.text}: {p.span:g} years")
+
+
+def _fmt(value: float, like: Fig) -> str:
+    """``value`` written the way the article writes ``like``: "£15.16m", "£325m", "92,000"."""
+    if like.kind == "money":
+        sym = {"GBP": "£", "USD": "$", "EUR": "€"}.get(like.unit, "")
+        for size, suffix in ((1e9, "bn"), (1e6, "m")):
+            if abs(value) >= size:
+                return f"{sym}{value / size:,.3f}".rstrip("0").rstrip(".") + suffix
+        return f"{sym}{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+# --- explanation --------------------------------------------------------------------------------------------
+
+def explain(c: Check) -> str:
+    f = c.claim
+    if c.verdict == CONSISTENT:
+        return f"{c.formula}: as the article says ({f.text})."
+    if c.verdict == ROUNDING:
+        how = f"with its qualifier “{f.qualifier}”" if f.qualifier else "rounded to the precision it is written with"
+        return f"{c.formula}; the article's {f.text} matches {how}."
+    if c.verdict == TYPO:
+        meant = c.extra["meant"]
+        return (f"{c.formula}; the article prints {f.text}, which reads as {_fmt(f.value, f)}: most likely a typo "
+                f"({c.reading}) for {_fmt(meant, f)}.")
+    return f"{c.formula}, not {f.text} as the article says."
+
+
+# --- the table ----------------------------------------------------------------------------------------------
+
+def check_rows(text: str, figure_rows: list[dict], sentence_starts: list[int]) -> list[dict]:
+    """Rows of ``checks.csv`` from the rows of ``figures.csv`` (see extract_text)."""
+    figs = []
+    for r in figure_rows:
+        if r["vague"] or r["value"] is None or (r["value_max"] is not None and r["kind"] != "period"):
+            continue  # ranges ("between four and 12 years") are not operands
+        span = None
+        if r["kind"] == "period" and r["value_max"] is not None and re.match(r"(?:between|from)\b", r["text"], re.I):
+            span = float(r["value_max"] - r["value"])
+        figs.append(Fig(r["figure_id"], r["kind"], r["text"], float(r["value"]), r["unit"], r["qualifier"] or "",
+                        r["start"], r["end"], r["paragraph"], bisect.bisect_right(sentence_starts, r["start"]) - 1,
+                        span))
+    rows = []
+    for i, c in enumerate(find_checks(text, figs)):
+        rows.append({
+            "check_id": f"C{i + 1:03d}", "relation": c.relation, "claim_figure_id": c.claim.id,
+            "claim_text": c.claim.text, "claim_start": c.claim.start, "claim_end": c.claim.end,
+            "claimed_value": c.claim.value, "computed_value": float(c.computed),
+            "operands": ";".join(f.id for f in c.operands), "formula": c.formula, "verdict": c.verdict,
+            "explanation": explain(c),
+        })
+    return rows
