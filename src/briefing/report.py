@@ -196,6 +196,8 @@ def summary_text(b: Briefing) -> str:
         ok = int(checked["verdict"].str.startswith("consistent").sum())
         if len(checked):
             parts.append(f"Of the article's {len(checked)} checkable claims, {ok} agree with the court record.")
+    if arithmetic_summary(b):
+        parts.append(arithmetic_summary(b))
     if not parts:
         f = b.tables["figures"]
         q = b.tables["quotes"]
@@ -229,6 +231,10 @@ def key_figures(b: Briefing) -> str:
                                    b.funding_findings["deflator_source"]))
         for _, u in b.funding["per_unit"].iterrows():
             cards.append(_card(cited(b, u["figure_id"]), f"for {e(u['count_text'])}", "the article"))
+    c = _checks(b)
+    for _, r in c[c["verdict"] == "likely_typo"].head(2).iterrows():  # a misprint a reader should not repeat
+        cards.insert(0, _card(f'{e(r["claim_text"])}{b.notes.cite(int(r["claim_start"]), int(r["claim_end"]))}',
+                              "printed so, but most likely a typo: see “The article's arithmetic”", "the article"))
     if not cards:
         return ""
     return section("key-figures", "Key figures", '<div class="cards">' + "".join(cards[:6]) + "</div>")
@@ -438,6 +444,51 @@ def claims_section(b: Briefing) -> str:
     return section("claims", "Claim checks", table_html(
         "The article's figures against the court record", ["Article says", "Fact", "Record", "Source (confidence)", "Verdict"],
         rows, "claims") + more)
+
+
+VERDICT_WORDS = {"consistent": "consistent", "within_rounding": "within rounding", "likely_typo": "likely typo",
+                 "inconsistent": "inconsistent"}
+
+
+def _checks(b: Briefing) -> pd.DataFrame:
+    c = b.tables.get("checks")
+    return c if c is not None else pd.DataFrame(columns=["verdict"])
+
+
+def arithmetic_section(b: Briefing) -> str:
+    """The article's figures checked against each other (checks.csv): one row a relation, its sum, a verdict."""
+    c = _checks(b)
+    if c.empty:
+        return section("arithmetic", "The article's arithmetic",
+                       "<p>No figures in the article are related to each other in a way that can be checked (a "
+                       "difference, a total, a share, a change or a span of years with every operand in the "
+                       "text).</p>")
+
+    def row(r) -> list:
+        cls = {"consistent": "ok", "within_rounding": "ok", "likely_typo": "bad", "inconsistent": "bad"}[r["verdict"]]
+        claim = f'{e(r["claim_text"])}{b.notes.cite(int(r["claim_start"]), int(r["claim_end"]))}'
+        return [claim, e(r["relation"]), e(r["explanation"]),
+                f'<span class="verdict {cls}">{e(VERDICT_WORDS[r["verdict"]])}</span>']
+
+    rows, more = listed(c, row, "checks", "checks.csv")
+    return section("arithmetic", "The article's arithmetic", table_html(
+        "The article's figures checked against each other", ["Article says", "Relation", "Check", "Verdict"],
+        rows, "arithmetic") + more)
+
+
+def arithmetic_summary(b: Briefing) -> str:
+    c = _checks(b)
+    if c.empty:
+        return ""
+    ok = int(c["verdict"].isin(["consistent", "within_rounding"]).sum())
+    text = (f"{len(c)} of the article's figures can be checked against its other figures; "
+            f"{ok} of them add up.")
+    for verdict, what in (("inconsistent", "does not add up"), ("likely_typo", "looks like a typo")):
+        bad = c[c["verdict"] == verdict]
+        if len(bad):
+            names = ", ".join(e(t) for t in bad["claim_text"].head(3))
+            text += f" {names} {what}" + (f" (and {len(bad) - 3} more)" if len(bad) > 3 else "") + "."
+    return text
 
 
 def method_section(b: Briefing, versions: dict[str, str]) -> str:

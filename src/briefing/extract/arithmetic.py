@@ -33,7 +33,7 @@ AMOUNTS = ("money", "count", "duration")
 SENTENCING = re.compile(r"\b(?:jail\w*|sentenc\w*|prison|custody|term|served|serve|imprison\w*|detention)\b", re.I)
 DIFF_BEFORE = re.compile(r"\b(?:overspend|underspend|overspent|underspent|surpass\w*|exceed\w*|overshot|overshoot\w*|"
                          r"gap|shortfall|difference|deficit|surplus|more|less|higher|lower)\s+(?:\w+\s+){0,3}?"
-                         r"(?:by|of)\s+$", re.I)
+                         r"(?:by|of|was|is|were|will\s+be|would\s+be|stood\s+at|came\s+to|at)\s+$", re.I)
 DIFF_AFTER = re.compile(r"^\s+(?:over|above|under|below|more\s+than|less\s+than|short\s+of)\s+(?:its|the|their|a|an|"
                         r"his|her)\s+(?:[\w-]+\s+){0,2}?(?:budget|target|plan|forecast|allocation|estimate)s?\b|"
                         r"^\s+(?:overspend|underspend|difference|gap|shortfall|deficit)\b", re.I)
@@ -43,7 +43,7 @@ NOT_PARTS = re.compile(r"\b(?:up|down)\s+from\b|\bcompared\s+with\b|\b(?:rose|fe
                        r"decrease\w*|than|from\b.*\bto\b)|\bper\b|\beach\b|\ba\s+(?:year|month|week)\b", re.I)
 CHANGE_UP = r"rose|risen|rise|rising|increased?|increasing|grew|grown|up|climbed|jumped|soared|went\s+up"
 CHANGE_DOWN = r"fell|fallen|fall|falling|decreased?|decreasing|dropped|down|cut|slumped|declined|went\s+down"
-CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{CHANGE_UP}|{CHANGE_DOWN})\s+(?:by\s+)?$", re.I)
+CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{CHANGE_UP}|{CHANGE_DOWN})\s+(?:by\s+|of\s+)?$", re.I)
 ALMOST = ("almost", "nearly", "just under", "close to")
 ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated")
 MORE = ("more than", "over", "at least", "in excess of", "upwards of", "just over", "well over")
@@ -63,6 +63,7 @@ class Fig:
     paragraph: int
     sentence: int
     span: float | None = None  # a period such as "between 2003 and 2015": the years it spans
+    after: str = ""            # the characters after it, for a number printed split ("£15, 160m")
 
 
 @dataclass
@@ -119,7 +120,8 @@ def verdict_of(claimed: float, computed: float, p: float, qualifier: str) -> str
         return CONSISTENT
     q = (qualifier or "").lower().strip()
     if q in ALMOST or q.startswith("just under"):
-        return ROUNDING if claimed * 0.9 - tiny <= computed <= claimed + p / 2 + tiny else None
+        floor = 0.8 if p >= 0.1 * claimed else 0.9  # "almost trebled" is said of 2.5 times; "almost £150,000" is not £120,000
+        return ROUNDING if claimed * floor - tiny <= computed <= claimed + p / 2 + tiny else None
     if q in ABOUT:
         return ROUNDING if abs(computed - claimed) <= max(p, 0.1 * abs(claimed)) + tiny else None
     if q in MORE or q.startswith("more than"):
@@ -133,35 +135,46 @@ def verdict_of(claimed: float, computed: float, p: float, qualifier: str) -> str
     return None
 
 
-def typo_readings(f: Fig) -> list[tuple[str, float]]:
-    """Other values the printed claim may have been meant as, each with a plain description."""
+def typo_readings(f: Fig) -> list[tuple[str, float, str]]:
+    """Other values the printed claim may have been meant as: (a plain description, the value, what is printed)."""
     out = []
     token = _number_token(f.text)
     mult = _multiplier(f)
     if re.fullmatch(r"\d{1,3},\d{3}", token) and mult >= 1e6:
         value = float(token.replace(",", ".")) * mult
-        out.append((f"a comma for a decimal point ({token.replace(',', '.')})", value))
+        out.append(("a comma printed for a decimal point", value, f.text))
     if re.search(r"\d\s*(?:m|million)\b", f.text):
-        out.append(("m for bn", f.value * 1000))
+        out.append(("m for bn", f.value * 1000, f.text))
     if re.search(r"\d\s*(?:bn|billion)\b", f.text):
-        out.append(("bn for m", f.value / 1000))
-    out.append(("an extra zero", f.value / 10))
-    out.append(("a dropped zero", f.value * 10))
+        out.append(("bn for m", f.value / 1000, f.text))
+    split = re.match(r",?\s(?P<d>\d{3})\s?(?P<m>m|bn|million|billion)\b", f.after)
+    if split and f.kind == "money" and re.fullmatch(r"\d{1,3}", token):
+        mult = {"m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}[split.group("m")]
+        out.append(("a number split in two", float(f"{token}.{split.group('d')}") * mult,
+                    f.text + f.after[:split.end()]))
+    out.append(("an extra zero", f.value / 10, f.text))
+    out.append(("a dropped zero", f.value * 10, f.text))
     return out
 
 
-def judge(c: Check) -> Check:
+def judge(c: Check) -> Check | None:
+    """The verdict; None (no check) when the claim does not hold as printed but an operand is itself approximate
+    ("more than 92,000"): the text does not give enough to call it wrong."""
     f = c.claim
-    p = precision(f)
+    p = precision(f) if f.kind != "multiple" else 0.1 * f.value  # "doubled" is said of 1.95 times as well
     v = verdict_of(f.value, c.computed, p, f.qualifier)
+    if v is None and c.relation == "span" and f.value == c.computed + 1:
+        v = ROUNDING  # "13 years, from 2003 to 2015": both end years counted
     if v is not None:
         c.verdict = v
         return c
-    for reading, value in typo_readings(f):
+    for reading, value, printed in (typo_readings(f) if f.kind != "multiple" else []):
         if verdict_of(value, c.computed, p * value / f.value if f.value else p, "") is not None:
             c.verdict, c.reading = TYPO, reading
-            c.extra["meant"] = value
+            c.extra.update(meant=value, printed=printed)
             return c
+    if any(op.qualifier for op in c.operands):
+        return None
     c.verdict = INCONSISTENT
     return c
 
@@ -190,7 +203,9 @@ def find_checks(text: str, figs: list[Fig]) -> list[Check]:
     def add(c: Check | None) -> None:
         if c is not None and c.claim.id not in used_claims:
             used_claims.add(c.claim.id)
-            checks.append(judge(c))
+            judged = judge(c)
+            if judged is not None:
+                checks.append(judged)
 
     for group in by_sentence.values():
         for f in group:
@@ -206,6 +221,8 @@ def find_checks(text: str, figs: list[Fig]) -> list[Check]:
                 add(_share(text, f, group))
             elif f.kind == "duration" and f.unit == "years":
                 add(_span(text, f, group))
+    for m in MULTIPLE_RE.finditer(text):
+        add(_multiple(text, m, figs, by_sentence))
     checks.sort(key=lambda c: c.claim.start)
     return checks
 
@@ -220,8 +237,8 @@ def _difference(d: Fig, sentence: list[Fig], paragraph: list[Fig]) -> Check | No
         return None
     a, b = others
     computed = abs(a.value - b.value)
-    return Check("difference", d, computed, [a, b], f"{a.text} − {b.text} = {_fmt(computed, d)}"
-                 if a.value >= b.value else f"{b.text} − {a.text} = {_fmt(computed, d)}")
+    hi, lo = (a, b) if a.value >= b.value else (b, a)
+    return Check("difference", d, computed, [a, b], f"{_op(hi)} − {_op(lo)} = {_fmt(computed, d)}")
 
 
 def _total(text: str, t: Fig, sentence: list[Fig]) -> Check | None:
@@ -232,7 +249,7 @@ def _total(text: str, t: Fig, sentence: list[Fig]) -> Check | None:
     if NOT_PARTS.search(span):
         return None
     computed = sum(f.value for f in parts)
-    return Check("total", t, computed, parts, " + ".join(f.text for f in parts) + f" = {_fmt(computed, t)}")
+    return Check("total", t, computed, parts, " + ".join(_op(f) for f in parts) + f" = {_fmt(computed, t)}")
 
 
 def _share(text: str, n: Fig, sentence: list[Fig]) -> Check | None:
@@ -253,7 +270,7 @@ def _share(text: str, n: Fig, sentence: list[Fig]) -> Check | None:
                     return None
                 computed = part.value / whole.value * 100
                 return Check("share", n, computed, [part, whole],
-                             f"{part.text} ÷ {whole.text} = {computed:.1f}%")
+                             f"{_op(part)} ÷ {_op(whole)} = {computed:.1f}%")
     return None
 
 
@@ -274,7 +291,31 @@ def _change(text: str, n: Fig, sentence: list[Fig], direction: str) -> Check | N
     up = re.fullmatch(CHANGE_UP, direction, re.I) is not None
     signed = computed if up else -computed
     return Check("change", n, signed, [old, new],
-                 f"({new.text} − {old.text}) ÷ {old.text} = {computed:+.1f}%")
+                 f"({_op(new)} − {_op(old)}) ÷ {_op(old)} = {computed:+.1f}%")
+
+
+MULTIPLE_RE = re.compile(r"\b(?P<q>(?:more|less)\s+than\s+|almost\s+|nearly\s+|over\s+)?"
+                         r"(?P<w>doubled|doubling|trebled|tripled|quadrupled|halved|halving)\b", re.I)
+MULTIPLES = {"doubl": 2.0, "trebl": 3.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5}
+
+
+def _multiple(text: str, m: re.Match, figs: list[Fig], by_sentence: dict) -> Check | None:
+    """"doubled from £24m to £48m": the ratio of the two, against the word."""
+    starts = [f.start for f in figs]
+    i = bisect.bisect_left(starts, m.end())
+    if i >= len(figs):
+        return None
+    sentence = by_sentence[figs[i].sentence]
+    after = [f for f in sentence if f.start >= m.end() and f.kind in ("money", "count")]
+    old = next((f for f in after if re.search(r"\bfrom\s+$", text[max(0, f.start - 8):f.start], re.I)), None)
+    new = next((f for f in after if re.search(r"\bto\s+$", text[max(0, f.start - 6):f.start], re.I)), None)
+    if old is None or new is None or not _same(old, new) or old.value <= 0 or new.start < old.start:
+        return None
+    factor = next(v for k, v in MULTIPLES.items() if m.group("w").lower().startswith(k))
+    q = (m.group("q") or "").strip().lower()
+    claim = Fig(f"W{m.start()}", "multiple", m.group(0), factor, "×", q, m.start(), m.end(), old.paragraph, old.sentence)
+    ratio = new.value / old.value
+    return Check("change", claim, ratio, [old, new], f"{_op(new)} ÷ {_op(old)} = {ratio:.2f}×")
 
 
 def _span(text: str, d: Fig, sentence: list[Fig]) -> Check | None:
@@ -287,7 +328,18 @@ def _span(text: str, d: Fig, sentence: list[Fig]) -> Check | None:
     if not during:
         return None
     p = periods[0]
-    return Check("span", d, p.span, [p], f"{p.text}: {p.span:g} years")
+    return Check("span", d, p.span, [p], f"{_op(p)}: {p.span:g} years")
+
+
+def _op(f: Fig) -> str:
+    """An operand as a formula shows it: the figure as printed, without its qualifier or the words counted."""
+    if f.kind == "money":
+        return re.sub(rf"^(?:{'|'.join(ALMOST + ABOUT + MORE + LESS)})\s+", "", f.text, flags=re.I)
+    if f.kind == "duration":
+        return f"{f.value:g} {f.unit}"
+    if f.kind == "period":
+        return f.text
+    return f"{f.value:,.0f}" if float(f.value).is_integer() else f"{f.value:,}"
 
 
 def _fmt(value: float, like: Fig) -> str:
@@ -312,8 +364,8 @@ def explain(c: Check) -> str:
         return f"{c.formula}; the article's {f.text} matches {how}."
     if c.verdict == TYPO:
         meant = c.extra["meant"]
-        return (f"{c.formula}; the article prints {f.text}, which reads as {_fmt(f.value, f)}: most likely a typo "
-                f"({c.reading}) for {_fmt(meant, f)}.")
+        return (f"{c.formula}; the article prints {c.extra['printed']}, which reads as {_fmt(f.value, f)}: most "
+                f"likely a typo ({c.reading}) for {_fmt(meant, f)}.")
     return f"{c.formula}, not {f.text} as the article says."
 
 
@@ -330,12 +382,14 @@ def check_rows(text: str, figure_rows: list[dict], sentence_starts: list[int]) -
             span = float(r["value_max"] - r["value"])
         figs.append(Fig(r["figure_id"], r["kind"], r["text"], float(r["value"]), r["unit"], r["qualifier"] or "",
                         r["start"], r["end"], r["paragraph"], bisect.bisect_right(sentence_starts, r["start"]) - 1,
-                        span))
+                        span, text[r["end"]:r["end"] + 12]))
     rows = []
     for i, c in enumerate(find_checks(text, figs)):
         rows.append({
-            "check_id": f"C{i + 1:03d}", "relation": c.relation, "claim_figure_id": c.claim.id,
-            "claim_text": c.claim.text, "claim_start": c.claim.start, "claim_end": c.claim.end,
+            "check_id": f"C{i + 1:03d}", "relation": c.relation,
+            "claim_figure_id": c.claim.id if c.claim.kind != "multiple" else "",
+            "claim_text": c.extra.get("printed", c.claim.text), "claim_start": c.claim.start,
+            "claim_end": c.claim.start + len(c.extra.get("printed", c.claim.text)),
             "claimed_value": c.claim.value, "computed_value": float(c.computed),
             "operands": ";".join(f.id for f in c.operands), "formula": c.formula, "verdict": c.verdict,
             "explanation": explain(c),
