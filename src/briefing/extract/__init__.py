@@ -112,7 +112,7 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
                   "start": d.start, "end": d.end} for d in dates]
     para_rows = [{"paragraph": p.index, "start": p.start, "end": p.end, "is_bullet": p.is_bullet, "text": p.text}
                  for p in paras]
-    check_rows = arithmetic.check_rows(text, fig_rows, sent_starts)
+    check_rows = arithmetic.check_rows(text, fig_rows, sentences)
     rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,
             "organisations": org_rows, "dates": date_rows, "checks": check_rows}
     from .schemas import schemas  # pandera is imported only where tables are made, not where they are read

@@ -87,6 +87,9 @@ def _number_token(text: str) -> str:
 
 
 def _multiplier(f: Fig) -> float:
+    for pattern, mult in ((r"bn|billion", 1e9), (r"m|mn|million", 1e6), (r"k|thousand", 1e3)):
+        if re.search(rf"\d\s*(?:{pattern})\b", f.text, re.I):
+            return mult
     token = _number_token(f.text)
     if not token:
         return 1.0
@@ -99,16 +102,20 @@ def _multiplier(f: Fig) -> float:
 
 def precision(f: Fig) -> float:
     """The place value of the last digit the claim is written with, in the claim's own units: "£325m" 1e6,
-    "£2.1m" 1e5, "80 per cent" 10 (trailing zeros of a whole number are read as rounding), "three" 1."""
+    "£2.1m" 1e5, "80 per cent" 10 and "£700,000" 1,000 (trailing zeros of a whole number are read as rounding,
+    to the ten or the thousand at most), "three" 1."""
     token = _number_token(f.text)
     if not token:
         return 1.0
     mult = _multiplier(f)
     if "." in token:
         return 10 ** -len(token.split(".")[1]) * mult
+    if mult != 1:
+        return mult  # "£20m": to the million
     digits = token.replace(",", "")
     zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
-    return 10 ** zeros * mult
+    # "£700,000" is read to the thousand at most, "80 per cent" to the ten: a round number may be exact
+    return 10 ** min(zeros, 3 if "," in token else 1)
 
 
 def verdict_of(claimed: float, computed: float, p: float, qualifier: str) -> str | None:
@@ -191,7 +198,7 @@ def _same(a: Fig, b: Fig) -> bool:
     return True  # counts: "87 … of the 152 councils" (the unit is on one of them only)
 
 
-def find_checks(text: str, figs: list[Fig]) -> list[Check]:
+def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | None = None) -> list[Check]:
     by_sentence: dict[int, list[Fig]] = {}
     by_paragraph: dict[int, list[Fig]] = {}
     for f in figs:
@@ -220,7 +227,9 @@ def find_checks(text: str, figs: list[Fig]) -> list[Check]:
             elif f.kind == "percentage":
                 add(_share(text, f, group))
             elif f.kind == "duration" and f.unit == "years":
-                add(_span(text, f, group))
+                s, e = sentences[f.sentence] if sentences and 0 <= f.sentence < len(sentences) else (
+                    group[0].start, group[-1].end)
+                add(_span(text, f, group, text[s:e]))
     for m in MULTIPLE_RE.finditer(text):
         add(_multiple(text, m, figs, by_sentence))
     checks.sort(key=lambda c: c.claim.start)
@@ -318,17 +327,19 @@ def _multiple(text: str, m: re.Match, figs: list[Fig], by_sentence: dict) -> Che
     return Check("change", claim, ratio, [old, new], f"{_op(new)} ÷ {_op(old)} = {ratio:.2f}×")
 
 
-def _span(text: str, d: Fig, sentence: list[Fig]) -> Check | None:
+def _span(text: str, d: Fig, sentence: list[Fig], sentence_text: str) -> Check | None:
     """"over 12 years … between 2003 and 2015": the years a period spans."""
     periods = [f for f in sentence if f.kind == "period" and f.span]
-    if len(periods) != 1 or SENTENCING.search(text[sentence[0].start:sentence[-1].end]):
+    if len(periods) != 1 or SENTENCING.search(sentence_text):
         return None
     during = d.qualifier.lower() == "over" or re.search(r"\b(?:over|for|during|across|spanning|in)\s+(?:the\s+)?"
                                                          r"(?:course\s+of\s+)?$", text[max(0, d.start - 30):d.start], re.I)
     if not during:
         return None
     p = periods[0]
-    return Check("span", d, p.span, [p], f"{_op(p)}: {p.span:g} years")
+    # "over 12 years, between 2003 and 2015": "over" is "during" here, not "more than"
+    claim = Fig(d.id, d.kind, d.text, d.value, d.unit, "", d.start, d.end, d.paragraph, d.sentence)
+    return Check("span", claim, p.span, [p], f"{_op(p)}: {p.span:g} years")
 
 
 def _op(f: Fig) -> str:
@@ -371,8 +382,9 @@ def explain(c: Check) -> str:
 
 # --- the table ----------------------------------------------------------------------------------------------
 
-def check_rows(text: str, figure_rows: list[dict], sentence_starts: list[int]) -> list[dict]:
+def check_rows(text: str, figure_rows: list[dict], sentences: list[tuple[int, int]]) -> list[dict]:
     """Rows of ``checks.csv`` from the rows of ``figures.csv`` (see extract_text)."""
+    sentence_starts = [s for s, _ in sentences]
     figs = []
     for r in figure_rows:
         if r["vague"] or r["value"] is None or (r["value_max"] is not None and r["kind"] != "period"):
@@ -384,7 +396,7 @@ def check_rows(text: str, figure_rows: list[dict], sentence_starts: list[int]) -
                         r["start"], r["end"], r["paragraph"], bisect.bisect_right(sentence_starts, r["start"]) - 1,
                         span, text[r["end"]:r["end"] + 12]))
     rows = []
-    for i, c in enumerate(find_checks(text, figs)):
+    for i, c in enumerate(find_checks(text, figs, sentences)):
         rows.append({
             "check_id": f"C{i + 1:03d}", "relation": c.relation,
             "claim_figure_id": c.claim.id if c.claim.kind != "multiple" else "",

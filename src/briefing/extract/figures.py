@@ -211,8 +211,8 @@ def extract_figures(text: str) -> list[Figure]:
                          text, flags):
         if re.search(r"\band\b", m.group(0)) and "between" not in m.group(0).lower():
             continue
-        if parse_number(m.group("n")) >= parse_number(m.group("n2")):
-            continue  # "87 – 57 per cent – of": a number and an aside, not a range (ranges go up)
+        if parse_number(m.group("n")) >= parse_number(m.group("n2")) or re.match(r"\s*[–—]\s+of\b", text[m.end():]):
+            continue  # "87 – 57 per cent – of", "12 – 30 per cent – of": a number and an aside, not a range
         add(Figure("percentage", m.start(), m.end(), parse_number(m.group("n")), parse_number(m.group("n2")),
                    "percentage points" if "point" in m.group("p").lower() else "%", _qual(m)))
     for m in re.finditer(rf"{_B}\b(?P<n>{NUMBER})\s+in\s+(?P<n2>{NUMBER})\b(?!\s+(?:{MONTHS})\b)", text, flags):

@@ -1,0 +1,139 @@
+"""The article's own arithmetic (briefing.extract.arithmetic): relations, verdicts, misprints, and caution."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.extract import extract_text
+from briefing.extract.arithmetic import Fig, precision, verdict_of
+from briefing.text import read_article
+from conftest import ROOT, all_articles
+
+ARITH = ROOT / "tests" / "fixtures" / "arithmetic"
+EXPECTED = yaml.safe_load((ARITH / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def checks(text: str):
+    return extract_text(text)["checks"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_article_gives_exactly_the_expected_checks(name):
+    text = read_article(ARITH / name).text
+    c = checks(text)
+    got = {(r.claim_text, r.relation, r.verdict) for r in c.itertuples()}
+    assert got == {(i["claim"], i["relation"], i["verdict"]) for i in EXPECTED[name]}
+    for r in c.itertuples():
+        assert text[r.claim_start:r.claim_end] == r.claim_text
+        assert r.explanation.endswith(".") and "\n" not in r.explanation
+
+
+def test_every_relation_verdict_and_misprint_is_covered():
+    rows = [i for items in EXPECTED.values() for i in items]
+    assert {i["relation"] for i in rows} == {"difference", "total", "share", "change", "span"}
+    assert {i["verdict"] for i in rows} == {"consistent", "within_rounding", "likely_typo", "inconsistent"}
+    assert sum(not items for items in EXPECTED.values()) >= 2  # articles where nothing may be checked
+    assert len(EXPECTED) >= 15
+
+
+@pytest.mark.parametrize("text, reading", [
+    ("It spent £96.410m against a budget of £81.250m, an overspend of £15,160m.", "a comma printed for a decimal point"),
+    ("The overspend was £15, 160m after spending £96.410m against a budget of £81.250m.", "a number split in two"),
+    ("It spent £1.8m against a budget of £1.2m, surpassing it by £0.6bn.", "bn for m"),
+    ("It spent £12,500 against a budget of £8,000, an overspend of £45,000.", "an extra zero"),
+    ("It spent £125,000 against a budget of £80,000, an overspend of £4,500.", "a dropped zero"),
+    ("Grants of £1.2bn, £0.5bn and £0.3bn were given, a total of £2m.", "m for bn"),
+])
+def test_each_misprint_is_named(text, reading):
+    c = checks(text)
+    assert list(c["verdict"]) == ["likely_typo"] and reading in c["explanation"].iloc[0]
+
+
+@pytest.mark.parametrize("text", [
+    "He was jailed for eight years for offences committed between 2003 and 2015.",
+    "Harwick and Wexmoor councils will contribute £70,000 to the study.",
+    "Three charities will receive £20,000 each, £60,000 in all.",
+    "Some 87 councils spent more than planned, while 61 spent less.",
+    "The council spent £5m on roads, up from £4m, a total of £9m over two years.",
+    "Referrals rose 30 per cent, the council said, to 1,200 from a year earlier.",
+])
+def test_ambiguous_or_unrelated_wording_gives_no_check(text):
+    assert checks(text).empty
+
+
+def test_the_seed_and_every_other_fixture_raise_no_false_alarm():
+    for path in all_articles():
+        c = checks(read_article(path).text)
+        assert not (c["verdict"] == "inconsistent").any(), path.name
+
+
+def test_written_precision():
+    def fig(text, value, q=""):
+        return Fig("F1", "money", text, value, "GBP", q, 0, len(text), 0, 0)
+
+    assert precision(fig("£325m", 325e6)) == 1e6
+    assert precision(fig("£2.1m", 2.1e6)) == pytest.approx(1e5)
+    assert precision(fig("£700,000", 700_000)) == 1000
+    assert precision(Fig("F1", "percentage", "80 per cent", 80, "%", "", 0, 1, 0, 0)) == 10
+    assert verdict_of(80, 79.3, 10, "almost") == "within_rounding"
+    assert verdict_of(80, 81, 10, "almost") == "within_rounding"  # 81 rounds to 80
+    assert verdict_of(80, 85.1, 10, "almost") is None
+
+
+# --- property-based: generated figures and wording ---------------------------------------------------------
+
+amount = st.integers(min_value=1_000, max_value=999_999).map(lambda n: n / 1000)  # £1.000m to £999.999m
+DIFFERENCE = ["The council spent £{a}m against a budget of £{b}m, an overspend of £{d}m.",
+              "Spending reached £{a}m, £{d}m over its budget of £{b}m.",
+              "The trust spent £{a}m, compared with a budget of £{b}m, surpassing it by £{d}m."]
+
+
+def money(x: float, places: int) -> str:
+    return f"{x:,.{places}f}".replace(",", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount, amount, st.sampled_from(DIFFERENCE), st.integers(min_value=0, max_value=3))
+def test_a_consistent_difference_is_never_called_inconsistent(a, b, template, places):
+    a, b = max(a, b), min(a, b)
+    if a - b < 0.05:
+        return
+    text = template.format(a=money(a, 3), b=money(b, 3), d=money(round(a - b, places), places))
+    c = checks(text)
+    assert len(c) == 1 and c["verdict"].iloc[0] in ("consistent", "within_rounding"), (text, c.to_dict("records"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount, amount, st.sampled_from(DIFFERENCE), st.floats(min_value=1.3, max_value=1.9))
+def test_a_difference_off_beyond_its_precision_is_always_inconsistent(a, b, template, factor):
+    a, b = max(a, b), min(a, b)
+    if a - b < 1:
+        return
+    wrong = round((a - b) * factor, 1)
+    text = template.format(a=money(a, 3), b=money(b, 3), d=money(wrong, 1))
+    c = checks(text)
+    assert list(c["verdict"]) == ["inconsistent"], (text, c.to_dict("records"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=900), min_size=2, max_size=4), st.booleans())
+def test_totals(parts, right):
+    total = sum(parts) if right else sum(parts) * 2 + 7
+    listed = ", ".join(f"£{p}m for scheme {i + 1}" for i, p in enumerate(parts[:-1]))
+    text = f"The council gave {listed} and £{parts[-1]}m for scheme {len(parts)}, a total of £{total}m."
+    c = checks(text)
+    assert list(c["verdict"]) == (["consistent"] if right else ["inconsistent"]), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=2, max_value=5000), st.integers(min_value=1, max_value=5000))
+def test_shares(whole, part):
+    if part > whole:
+        part, whole = whole, part
+    share = part / whole * 100
+    text = f"Some {part:,} – {share:.1f} per cent – of the {whole:,} schools were inspected."
+    c = checks(text)
+    assert list(c["verdict"]) in (["consistent"], ["within_rounding"]), text
