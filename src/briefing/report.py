@@ -477,18 +477,22 @@ def arithmetic_section(b: Briefing) -> str:
 
 
 def arithmetic_summary(b: Briefing) -> str:
+    """One sentence: how many figures were checked against the others, and which fail ("£15,160m looks like a
+    typo")."""
     c = _checks(b)
     if c.empty:
         return ""
     ok = int(c["verdict"].isin(["consistent", "within_rounding"]).sum())
-    text = (f"{len(c)} of the article's figures can be checked against its other figures; "
-            f"{ok} of them add up.")
-    for verdict, what in (("inconsistent", "does not add up"), ("likely_typo", "looks like a typo")):
-        bad = c[c["verdict"] == verdict]
-        if len(bad):
-            names = ", ".join(e(t) for t in bad["claim_text"].head(3))
-            text += f" {names} {what}" + (f" (and {len(bad) - 3} more)" if len(bad) > 3 else "") + "."
-    return text
+    n = len(c)
+    parts = [("all add up" if ok == n else f"{ok} {'adds' if ok == 1 else 'add'} up")] if ok else []
+    for verdict, one, many in (("likely_typo", "looks like a typo", "look like typos"),
+                               ("inconsistent", "does not add up", "do not add up")):
+        bad = list(c.loc[c["verdict"] == verdict, "claim_text"])
+        if bad:
+            names = ", ".join(e(t) for t in bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+            parts.append(f"{names} {one if len(bad) == 1 else many}")
+    head = "One of the article's figures" if n == 1 else f"{n} of the article's figures"
+    return f"{head} can be checked against its others: " + "; ".join(parts) + "."
 
 
 def method_section(b: Briefing, versions: dict[str, str]) -> str:
