@@ -142,6 +142,10 @@ def figure_html(chart, fig_id: str) -> str:
             f'<figcaption>{e(chart.caption)} <span class="source">{e(chart.source)}</span></figcaption></figure>')
 
 
+# a table of at most this many rows is kept on one page; a longer one breaks between rows, its header repeated
+SHORT_TABLE_ROWS = 8
+
+
 def table_html(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
     """``rows`` hold HTML already escaped by the caller (cells may contain note links).
 
@@ -151,6 +155,7 @@ def table_html(caption: str, header: list[str], rows: list[list[str]], cls: str 
     head = "".join(f'<th scope="col" role="columnheader">{e(h)}</th>' for h in header)
     body = "".join('<tr role="row">' + "".join(f'<td role="cell" data-label="{e(h)}">{c}</td>' for h, c in zip(header, r))
                    + "</tr>" for r in rows)
+    cls = f"{cls} short".strip() if len(rows) <= SHORT_TABLE_ROWS else cls
     return (f'<table class="{e(cls)}" role="table"><caption>{e(caption)}</caption>'
             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead><tbody role="rowgroup">{body}</tbody></table>')
 
@@ -167,7 +172,7 @@ def header(b: Briefing) -> str:
     meta = " · ".join(x for x in (a.get("outlet"), _date_text(a.get("published")), ) if x)
     summary = summary_text(b)
     return (f'<header class="masthead"><p class="kicker">Briefing</p><h1>{e(title)}</h1>'
-            f'<p class="dek">{e(meta) if meta else "Source and date not given"}</p>'
+            f'<p class="dek {"source" if meta else "no-source"}">{e(meta) if meta else "Source and date not given"}</p>'
             f'<p class="summary">{summary}</p></header>')
 
 
@@ -316,7 +321,7 @@ def funding_section(b: Briefing) -> str:
         figs = b.tables["figures"]
         sums = figs[figs["kind"] == "money"]
         if sums.empty:
-            return section("funding", "Funding", "<p>The article reports no sums of money.</p>")
+            return ""  # listed in absent_section
         items, more = listed(sums, lambda r: f"<li>{cited(b, r['figure_id'])}</li>", "sums", "figures.csv")
         body += ("<p>The article's sums of money come without the years needed to put them in real terms:</p><ul>"
                  + "".join(items) + "</ul>" + more)
@@ -351,13 +356,17 @@ def funding_section(b: Briefing) -> str:
 MIN_UNATTRIBUTED_WORDS = 8
 
 
+def _voices(b: Briefing) -> pd.DataFrame:
+    q = b.tables["quotes"]
+    return q[q["speaker"].astype(bool) | (q["text"].str.split().str.len() >= MIN_UNATTRIBUTED_WORDS)]
+
+
 def voices_section(b: Briefing) -> str:
     """Direct and partial quotations, grouped by speaker in the order they first speak; quotations the article
     gives no speaker for last, and only those longer than a phrase."""
-    q = b.tables["quotes"]
-    q = q[q["speaker"].astype(bool) | (q["text"].str.split().str.len() >= MIN_UNATTRIBUTED_WORDS)]
+    q = _voices(b)
     if q.empty:
-        return section("voices", "Voices", "<p>The article quotes no one.</p>")
+        return ""  # listed in absent_section
     q = q.assign(_order=q["speaker"].map({s: i for i, s in enumerate(dict.fromkeys(q["speaker"]))}))
     q.loc[q["speaker"] == "", "_order"] = len(q) + 1
 
@@ -401,7 +410,7 @@ def timeline_section(b: Briefing) -> str:
         for ev in case.get("dates", []):
             rows.append((ev["date"], e(ev["event"]), e(f"Source: {ev['source']}"), "case"))
     if not rows:
-        return section("timeline", "Timeline", "<p>The article gives no dates.</p>")
+        return ""  # listed in absent_section
     rows.sort(key=lambda r: r[0])
     items = "".join(f'<li class="{e(k)}"><time datetime="{e(dte)}">{e(_precise(dte, None))}</time>'
                     f'<span class="what">{what}</span><span class="ctx">{ctx}</span></li>' for dte, what, ctx, k in rows)
@@ -427,8 +436,10 @@ def claims_section(b: Briefing) -> str:
     s = b.sentencing or {}
     c = s.get("claims")
     if c is None or c.empty:
-        why = "no court record was supplied" if not s.get("case") else "no figure in the article matched a fact in the case file"
-        return section("claims", "Claim checks", f"<p>Nothing to check: {e(why)}.</p>")
+        if not s.get("case"):
+            return ""  # listed in absent_section
+        return section("claims", "Claim checks",
+                       "<p>Nothing to check: no figure in the article matched a fact in the case file.</p>")
     def row(r) -> list:
         verdict = r["verdict"] + (f" ({r['tolerance']})" if r["tolerance"] else "")
         if r["verdict"] == "not checkable":
@@ -459,10 +470,7 @@ def arithmetic_section(b: Briefing) -> str:
     """The article's figures checked against each other (checks.csv): one row a relation, its sum, a verdict."""
     c = _checks(b)
     if c.empty:
-        return section("arithmetic", "The article's arithmetic",
-                       "<p>No figures in the article are related to each other in a way that can be checked (a "
-                       "difference, a total, a share, a change or a span of years with every operand in the "
-                       "text).</p>")
+        return ""  # listed in absent_section
 
     def row(r) -> list:
         cls = {"consistent": "ok", "within_rounding": "ok", "likely_typo": "bad", "inconsistent": "bad"}[r["verdict"]]
@@ -495,6 +503,28 @@ def arithmetic_summary(b: Briefing) -> str:
     return f"{head} can be checked against its others: " + "; ".join(parts) + "."
 
 
+def absent_section(b: Briefing) -> str:
+    """What the article does not have, in one line, instead of a heading and a sentence for each: a two-page
+    briefing once spent half its first page on empty sections."""
+    figs = b.tables["figures"]
+    dates = b.tables["dates"]
+    missing = []
+    if b.funding is not None and figs[figs["kind"] == "money"].empty:
+        missing.append("sums of money")
+    if _voices(b).empty:
+        missing.append("quotations")
+    if not dates["date"].astype(bool).any() and not (b.sentencing or {}).get("case"):
+        missing.append("dates")
+    if not (b.sentencing or {}).get("case"):
+        missing.append("a court record to check its figures against")
+    if _checks(b).empty:
+        missing.append("figures that can be checked against each other")
+    if not missing:
+        return ""
+    return (f'<section id="absent" class="section absent"><p><strong>Not in this article:</strong> '
+            f'{e(", ".join(missing))}.</p></section>')
+
+
 def method_section(b: Briefing, versions: dict[str, str]) -> str:
     a = b.article
     ff = b.funding_findings
@@ -512,7 +542,7 @@ def method_section(b: Briefing, versions: dict[str, str]) -> str:
                      f"confidence (high: primary or two independent sources; medium: one secondary source or a stated "
                      f"inference; reported: widely reported, not verified). Minimum terms marked below 'high' are uncertain.</li>")
         items.append("<li><strong>Comparators</strong>: totals are press aggregates; bounds and partial totals are drawn as "
-                     "open circles.</li>")
+                     "hatched bars.</li>")
     items.append("<li><strong>Extraction</strong>: figures, quotations, people and dates are found by the briefing package's "
                  "rule-based extractor; each number from the article is linked to its sentence in the notes below.</li>")
     params = "".join(f"<li><code>{e(k)}</code> = <code>{e(v)}</code></li>" for k, v in sorted(b.params.items()))
