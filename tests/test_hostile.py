@@ -286,3 +286,21 @@ def test_text_garbled_by_a_wrong_decoding_is_repaired_and_said(tmp_path):
     assert a.text == "The Café cost £5m, and it don’t matter – said the CAFÉ’S owner." and a.warnings
     assert prepare(art, out=tmp_path / "o", processed_root=tmp_path / "p").warnings == tuple(a.warnings)
     assert not read_article(GOOD).warnings
+
+
+def test_document_stages_have_a_time_limit_in_the_main_thread():
+    import threading
+
+    from briefing.timelimit import StageTimeout, time_limit
+
+    t0 = time.monotonic()
+    with pytest.raises(StageTimeout, match="briefing.pdf took longer than 0.2s"):
+        with time_limit(0.2, "briefing.pdf"):
+            while time.monotonic() - t0 < 30:
+                pass
+    assert time.monotonic() - t0 < 5
+    done = []
+    worker = threading.Thread(target=lambda: done.append(time_limit(0.01, "x").__enter__() is None))
+    worker.start()
+    worker.join()
+    assert done == [True]  # elsewhere than the main thread: no signals, no limit

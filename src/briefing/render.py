@@ -29,6 +29,7 @@ from pathlib import Path
 from . import __version__, kernels, paths, slugs
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
 from .locks import render_locks
+from .timelimit import time_limit
 from .meta import ArticleMeta, load_meta, sidecar_for
 
 os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")  # the project's kernel, not a user-level one
@@ -479,6 +480,17 @@ class _Run:
             raise StageError(f"{name} could not run: {type(exc).__name__}: {msg}") from None
         return round(time.time() - t0, 2)
 
+    def _make_document(self, staging: Path, kind: str, name: str) -> None:
+        if kind == "html":
+            (staging / name).write_text(to_html(staging / NB4, self.meta, self.slug), encoding="utf-8")
+        else:
+            font_subsetter_notice(self.reporter)
+            warnings = to_pdf((staging / "briefing.html").read_text(encoding="utf-8"), staging / name,
+                              base_url=str(staging))
+            if warnings:
+                with open(staging / "render.log", "a", encoding="utf-8") as log:
+                    log.writelines(f"[WeasyPrint] WARNING | {w}\n" for w in warnings)
+
     def _stage_document(self, staging: Path, kind: str) -> None:
         name = f"briefing.{kind}"
         if kind == "pdf":
@@ -494,15 +506,8 @@ class _Run:
         self.reporter.event("stage", stage=kind, status="start",
                             message=f"  {name}: {'rendering (nbconvert)' if kind == 'html' else 'printing (WeasyPrint)'}")
         try:
-            if kind == "html":
-                (staging / name).write_text(to_html(staging / NB4, self.meta, self.slug), encoding="utf-8")
-            else:
-                font_subsetter_notice(self.reporter)
-                warnings = to_pdf((staging / "briefing.html").read_text(encoding="utf-8"), staging / name,
-                                  base_url=str(staging))
-                if warnings:
-                    with open(staging / "render.log", "a", encoding="utf-8") as log:
-                        log.writelines(f"[WeasyPrint] WARNING | {w}\n" for w in warnings)
+            with time_limit(self.values["timeout"], name):
+                self._make_document(staging, kind, name)
         except Exception as exc:
             raise StageError(f"{name} could not be made: {type(exc).__name__}: {exc}") from None
         seconds = round(time.time() - t0, 2)
