@@ -29,6 +29,8 @@ $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(if $(LOCK),-c $(LOCK)) -e '.[dev]'
+	@# exploring in JupyterLab saves outputs into the notebooks; git stores them stripped (see .gitattributes)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the project (done by the other targets when needed)
@@ -45,7 +47,7 @@ test-fast: $(STAMP) ## run the tests that start no kernel or browser
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks with the project's environment
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ContentsManager.pre_save_hook=briefing.lab.strip_outputs
 
 lock: $(STAMP) ## refresh requirements/lock-pyXY.txt from the current .venv
 	@mkdir -p requirements

@@ -533,9 +533,9 @@ def _preload_document_libraries() -> None:
 WARM_UP = {
     NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract, pandas.io.formats.csvs, "
          "pandas.io.formats.string; pandera.pandas.DataFrameSchema().validate(pandas.DataFrame())",
-    NB2: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
-    NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts",
-    NB4: "import pandas, IPython.display, briefing.report, pandas.io.formats.html",
+    NB2: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts, briefing.explore",
+    NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts, briefing.explore",
+    NB4: "import pandas, IPython.display, briefing.report, briefing.explore, pandas.io.formats.html",
 }
 WARM_UP_ALL = "; ".join(WARM_UP.values())
 # and for a template that forks the kernels of many articles (a batch's): notebook 01's extraction, run once on a
