@@ -304,3 +304,106 @@ def test_document_stages_have_a_time_limit_in_the_main_thread():
     worker.start()
     worker.join()
     assert done == [True]  # elsewhere than the main thread: no signals, no limit
+
+
+# --- found by probing the command line as an attacker would (a review session) --------------------------------
+
+def test_batch_does_not_follow_a_symbolic_link(tmp_path):
+    src = tmp_path / "secret"
+    src.mkdir()
+    (src / "credentials").write_text("SECRET_TOKEN=hunter2 spent £5m in 2013.\n")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "leak.txt").symlink_to(src / "credentials")
+    r = cli("batch", f"{folder}/*.txt", "--out", tmp_path / "reports", "--workers", "1")
+    assert r.returncode == 1 and "bad input" in r.stdout and "symbolic link" in r.stdout
+    assert not any("hunter2" in p.read_text(errors="ignore") for p in (tmp_path / "reports").rglob("*") if p.is_file())
+
+
+def test_render_never_replaces_a_folder_that_is_not_a_briefing(tmp_path):
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    (home / "Documents" / "thesis.txt").write_text("years of work")
+    art = tmp_path / "Documents.txt"
+    art.write_bytes(GOOD.read_bytes())
+    r = cli("render", "--article", art, "--out", home)
+    assert r.returncode == 2 and "is not a briefing" in r.stderr
+    assert (home / "Documents" / "thesis.txt").read_text() == "years of work"
+
+
+def test_tables_stay_linear_for_a_text_of_figures_without_full_stops(tmp_path):
+    from briefing.extract import extract_text
+
+    t0 = time.process_time()
+    tables = extract_text("£1 " * 16_667)  # 50 kB: once 11.5 s and a 1.1 GB figures.csv
+    assert time.process_time() - t0 < 60
+    assert tables["figures"]["context"].str.len().max() <= 600
+
+
+def test_a_pipe_or_a_device_is_not_an_article(tmp_path):
+    fifo = tmp_path / "p.txt"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        t0 = time.monotonic()
+        with pytest.raises(InputError, match="not a regular file"):
+            read_article(path)
+        assert time.monotonic() - t0 < 5
+
+
+@pytest.mark.parametrize("sidecar, message", [
+    ("title: 0x" + "f" * 4000 + "\n", "too large"),
+    ("published: 9999-12-31\n", "between 1800 and 2200"),
+    ("published: 0001-01-01\n", "between 1800 and 2200"),
+    ("slug: true\n", "'slug'"),
+    ("title: [a, b]\n", "must be text"),
+])
+def test_odd_sidecar_values_exit_2(tmp_path, sidecar, message):
+    art = article_with_sidecar(tmp_path, sidecar)
+    r = cli("extract", art, "--out", tmp_path / "tables")
+    assert r.returncode == 2 and message in r.stderr and "internal error" not in r.stderr, r.stderr
+
+
+def test_odd_case_and_parameter_values_exit_2(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("case: {name: x, operation: [a, b]}\ndefendants:\n  - {name: A B, sentence: determinate, "
+                    "term_years: 4, source: court}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="case.operation"):
+        load_case(case)
+    case.write_text("case: {name: x}\ndefendants:\n  - {name: A B, sentence: determinate, term_years: 4, "
+                    f"source: court, age: 0x{'f' * 40}}}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="too large"):
+        load_case(case)
+    for value in ("1e308", "2.9", "100000"):
+        r = cli("render", "--article", GOOD, "--out", tmp_path / "out", "-p", "timeout", value)
+        assert r.returncode == 2 and "timeout" in r.stderr, (value, r.stderr)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 2_000_001)
+    r = cli("render", "--article", GOOD, "--out", tmp_path / "out", "-p", "comparators", big)
+    assert r.returncode == 2 and "at most" in r.stderr
+
+
+def test_bad_out_folders_exit_2(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for out in (loop, blocker, blocker / "x"):
+        for args in (("render", "--article", GOOD), ("batch", GOOD)):
+            r = cli(*args, "--out", out)
+            assert r.returncode == 2 and "internal error" not in r.stderr, (args, out, r.stderr)
+    r = cli("render", "--article", tmp_path / ("x" * 300 + ".txt"), "--out", tmp_path / "o")
+    assert r.returncode == 2 and "internal error" not in r.stderr
+
+
+def test_extract_does_not_take_an_article_json_for_a_tables_folder(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "important.txt").write_text("keep")
+    (d / "article.json").write_text("{}")
+    r = cli("extract", GOOD, "--out", d)
+    assert r.returncode == 2 and (d / "important.txt").read_text() == "keep"
+
+
+def test_batch_checks_parameters_before_any_work(tmp_path):
+    r = cli("batch", GOOD, "--out", tmp_path / "out", "-p", "deflator", "xyz")
+    assert r.returncode == 2 and "deflator" in r.stderr and not (tmp_path / "out" / "no-numbers").exists()

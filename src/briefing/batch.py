@@ -44,11 +44,12 @@ def expand(patterns: list[str]) -> list[Path]:
             raise InputError(f"{pattern}: matches no file")
         for m in matches:
             p = Path(m)
-            if p.is_dir():
+            # absolute, but not resolved: a symbolic link stays a link, and render refuses it as bad input
+            if p.is_dir() and not p.is_symlink():
                 for q in sorted(p.glob("*.txt")):
-                    found[q.resolve()] = None
+                    found[Path(os.path.abspath(q))] = None
             elif p.suffix == ".txt":
-                found[p.resolve()] = None
+                found[Path(os.path.abspath(p))] = None
     if not found:
         raise InputError(f"no article (.txt) matches {' '.join(patterns)}")
     return list(found)
@@ -109,13 +110,13 @@ def render_one(job: Job) -> dict:
 def run_batch(patterns: list[str], out: str | Path | None = None, workers: int | None = None,
               scheduler: str | None = None, params_file: str | None = None, overrides: dict | None = None,
               processed_root: str | Path | None = None, quiet: bool = False) -> dict:
-    articles = expand(patterns)
-    out = Path(out or paths.REPORTS_DIR).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    if params_file:  # a bad params file is one error for the batch, before any worker starts
-        from .params import load_params_file, merge
+    from .params import load_params_file, merge
+    from .render import writable_folder
 
-        merge(load_params_file(params_file), overrides)
+    articles = expand(patterns)
+    out = writable_folder(out or paths.REPORTS_DIR, "--out")
+    # bad parameters (a --params file, -p values) are one error for the batch, before any worker starts
+    merge(load_params_file(params_file) if params_file else None, overrides)
     # longest articles first (size stands in for rendering time), so the batch does not end on one long article
     # while the other workers are idle
     articles = sorted(articles, key=lambda a: -_size(a))

@@ -57,8 +57,14 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
                 raise InputError(f"{path}: field 'published' must be a date as YYYY-MM-DD, not {published!r}") from None
     else:
         published = None
+    if published is not None and not 1800 <= published.year <= 2200:  # "next year" from 9999-12-31 overflows
+        raise InputError(f"{path}: field 'published' must be a date between 1800 and 2200, not {published}")
+    for key in ("title", "outlet", "url", "published_note", "topic", "source", "slug"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, (str, int, float, dt.date)) or isinstance(value, bool):
+            raise InputError(f"{path}: field {key!r} must be text, not {type(value).__name__}")
     slug = data.get("slug")
-    if slug not in (None, "") and not slugs.is_slug(slug):
+    if slug not in (None, "") and not (isinstance(slug, str) and slugs.is_slug(slug)):
         slugs.article_slug("", str(slug), path)  # raises, naming the field and the rule
     case = data.get("case")
     if case not in (None, "") and not isinstance(case, str):

@@ -63,6 +63,9 @@ RENDER_PARAMETERS: dict[str, Param] = {
 }
 
 
+MAX_TIMEOUT = 86_400  # a day: longer is a mistake, and larger numbers overflow the kernels' timers
+
+
 def load_params_file(path: str | Path) -> dict:
     path = Path(path)
     data = yamlfile.load(path, "--params") or {}
@@ -83,6 +86,8 @@ def merge(file_values: dict | None, cli_values: dict | None) -> dict:
                 value = ""
             try:
                 value = p.type(value) if not isinstance(value, (bool, dict, list)) else None
+                if p.type is int and isinstance(values[name], float) and not float(values[name]).is_integer():
+                    value = None  # "timeout: 2.9" is not silently 2
             except (TypeError, ValueError, OverflowError):
                 value = None
             if value is None:
@@ -91,8 +96,8 @@ def merge(file_values: dict | None, cli_values: dict | None) -> dict:
     for name, p in RENDER_PARAMETERS.items():
         if p.choices and out[name] not in p.choices:
             raise InputError(f"{name}: unknown value {out[name]!r}; choose one of {', '.join(p.choices)}")
-    if out["timeout"] <= 0:
-        raise InputError(f"timeout: must be a positive number of seconds, not {out['timeout']}")
+    if not 1 <= out["timeout"] <= MAX_TIMEOUT:
+        raise InputError(f"timeout: must be a whole number of seconds from 1 to {MAX_TIMEOUT:,}, not {out['timeout']}")
     return out
 
 

@@ -153,8 +153,11 @@ def writable_folder(path: str | Path, what: str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         if not os.access(path, os.W_OK | os.X_OK):
             raise InputError(f"{what}: {path} cannot be written (permission denied)")
-    except OSError as exc:
-        raise InputError(f"{what}: {path} cannot be made ({exc.strerror or exc})") from None
+        probe = path / f".briefing-write-test-{uuid.uuid4().hex[:8]}"  # root passes os.access where writes fail
+        probe.touch()
+        probe.unlink()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        raise InputError(f"{what}: {path} cannot be written ({getattr(exc, 'strerror', None) or exc})") from None
     return path
 
 
@@ -209,6 +212,14 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     slug = slugs.article_slug(article, meta.slug, sidecar_for(article))
     reports = writable_folder(out or paths.REPORTS_DIR, "--out")
     processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
+    target = reports / slug
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").is_file())):
+        # publishing replaces reports/<slug>/ whole: never a folder that is not an earlier briefing
+        raise InputError(f"--out: {target} exists and is not a briefing (no manifest.json); the briefing would "
+                         "replace it whole; choose another --out, or move the folder")
+    if reports == processed_root or reports in processed_root.parents or processed_root in reports.parents:
+        raise InputError(f"--out: {reports} is the tables' folder {processed_root} or inside it (or around it); "
+                         "choose a folder apart")
     return Job(article, meta, values, slug, reports, processed_root, tuple(text.warnings))
 
 

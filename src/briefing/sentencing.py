@@ -93,6 +93,9 @@ def load_case(path: str | Path) -> Case:
         raise _fail(path, "case", "is missing or not a mapping")
     if not isinstance(info.get("name"), str) or not info["name"].strip():
         raise _fail(path, "case.name", "is required (text)")
+    for key in ("operation", "court", "place", "force", "note"):
+        if info.get(key) is not None and not isinstance(info[key], str):
+            raise _fail(path, f"case.{key}", f"must be text, not {type(info[key]).__name__}")
     for key in ("investigation_launched", "trial_opened", "verdicts", "sentenced"):
         if key in info:
             v = info[key]
@@ -213,6 +216,8 @@ def check_comparators(path: str | Path) -> None:
 
     path = Path(path)
     try:
+        if not path.is_file() or path.stat().st_size > yamlfile.MAX_BYTES:
+            raise InputError(f"comparators: {path} must be a CSV file of at most {yamlfile.MAX_BYTES:,} bytes")
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
             rows, header = list(reader), reader.fieldnames or []

@@ -111,6 +111,13 @@ def read_article(path: str | Path) -> Article:
     """Read and normalise an article; raise :class:`InputError` with one clear line on bad input."""
     path = Path(path)
     name = str(path)
+    try:
+        return _read_article(path, name)
+    except OSError as exc:  # a name too long, a loop of links, ...
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _read_article(path: Path, name: str) -> Article:
     if not path.exists():
         raise InputError(f"{name}: no such file")
     if path.is_symlink():  # a link in a batch's folder could publish any file the renderer can read
@@ -118,11 +125,16 @@ def read_article(path: str | Path) -> Article:
                          "points to, or copy it here)")
     if path.is_dir():
         raise InputError(f"{name}: is a folder, not an article file")
+    if not path.is_file():  # a FIFO would wait for ever, /dev/zero never end
+        raise InputError(f"{name}: is not a regular file (a pipe or a device?); give a text file")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputError(f"{name}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit for one article")
-        data = path.read_bytes()
+        with open(path, "rb") as fh:  # at most the limit, whatever the size says (files in /proc say 0)
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"{name}: over the {MAX_BYTES:,}-byte limit for one article")
     except PermissionError:
         raise InputError(f"{name}: cannot be read (permission denied)") from None
     except OSError as exc:

@@ -47,6 +47,9 @@ def _check(node: yaml.Node, name: str) -> None:
                 stack.extend((k, v))
         elif isinstance(n, yaml.SequenceNode):
             stack.extend(n.value)
+        elif isinstance(n, yaml.ScalarNode) and n.tag == "tag:yaml.org,2002:int" and len(n.value) > 30:
+            line = n.start_mark.line + 1
+            raise InputError(f"{name}: a number of {len(n.value)} characters (line {line}) is too large to be one")
         elif isinstance(n, yaml.ScalarNode) and n.tag == "tag:yaml.org,2002:str" and not n.style \
                 and _FLOAT_RE.match(n.value):
             n.tag = "tag:yaml.org,2002:float"

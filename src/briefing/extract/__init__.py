@@ -28,6 +28,7 @@ from .quotes import attribute, find_quote_spans
 from .schemas import COLUMNS
 
 TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates", "checks"]
+CONTEXT_CHARS = 600  # the longest sentence kept whole in figures.csv (real ones are under 400 characters)
 
 
 @dataclass
@@ -71,10 +72,12 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
     sent_starts = [s for s, _ in sentences]
 
     def context(pos: int) -> str:
+        """The figure's sentence, at most CONTEXT_CHARS of it: a text of thousands of figures and no full stop
+        once wrote its whole length into every row (50 kB of article, 1 GB of figures.csv)."""
         if not sentences:
             return ""
         s, e = sentences[max(0, bisect.bisect_right(sent_starts, pos) - 1)]
-        return text[s:e]
+        return text[s:e] if e - s <= CONTEXT_CHARS else text[s:s + CONTEXT_CHARS - 1] + "…"
 
     people = find_people(text)
     orgs = find_organisations(text)
@@ -182,12 +185,27 @@ def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Ex
     return Extraction(article, art.text, tables, art.warnings)
 
 
+# what a tables folder holds: notebook 01's files and the subfolders notebooks 02-04 write
+_TABLE_FILES = {"article.json", "text.txt"} | {f"{t}.csv" for t in TABLES}
+_TABLE_DIRS = {"funding", "sentencing", "briefing"}
+
+
+def _only_tables(folder: Path) -> bool:
+    """Empty, or nothing but an earlier run's tables (an article.json alone does not make a tables folder)."""
+    entries = list(folder.iterdir())
+    if not entries:
+        return True
+    names = {p.name for p in entries}
+    return ("article.json" in names and "text.txt" in names
+            and all(p.name in _TABLE_FILES or (p.is_dir() and p.name in _TABLE_DIRS) for p in entries))
+
+
 def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
     """Write article.json, text.txt and the CSVs into ``out_dir``, replacing it only when all are written."""
     out_dir = Path(out_dir).resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: is a file; name a folder for the tables")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "article.json").is_file():
+    if out_dir.is_dir() and not _only_tables(out_dir):
         # the folder is replaced whole: never one that holds something other than an earlier run's tables
         raise InputError(f"{out_dir}: holds other files, and the tables replace the whole folder; name a new one")
     try:

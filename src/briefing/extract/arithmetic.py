@@ -44,6 +44,7 @@ NOT_PARTS = re.compile(r"\b(?:up|down)\s+from\b|\bcompared\s+with\b|\b(?:rose|fe
 CHANGE_UP = r"rose|risen|rise|rising|increased?|increasing|grew|grown|up|climbed|jumped|soared|went\s+up"
 CHANGE_DOWN = r"fell|fallen|fall|falling|decreased?|decreasing|dropped|down|cut|slumped|declined|went\s+down"
 CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{CHANGE_UP}|{CHANGE_DOWN})\s+(?:by\s+|of\s+)?$", re.I)
+MAX_FIGURES_IN_SENTENCE = 30
 ALMOST = ("almost", "nearly", "just under", "close to")
 ABOUT = ("about", "around", "approximately", "roughly", "some", "an estimated")
 MORE = ("more than", "over", "at least", "in excess of", "upwards of", "just over", "well over")
@@ -215,6 +216,9 @@ def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | N
                 checks.append(judged)
 
     for group in by_sentence.values():
+        if len(group) > MAX_FIGURES_IN_SENTENCE:
+            continue  # a list or a table run together, not a sentence whose figures relate (and each test is
+            # linear in the sentence's figures: a hostile text of thousands would make them quadratic)
         for f in group:
             before = text[max(0, f.start - 80):f.start]
             after = text[f.end:f.end + 80]
