@@ -542,10 +542,12 @@ def _preload_document_libraries() -> None:
 # 0.5 CPU-seconds) at a schema's first validation, so an empty one is validated here; pandas imports its CSV and
 # text writers at first use.
 WARM_UP = {
-    NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract, pandas.io.formats.csvs, "
-         "pandas.io.formats.string; pandera.pandas.DataFrameSchema().validate(pandas.DataFrame())",
-    NB2: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts, briefing.explore",
-    NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts, briefing.explore",
+    NB1: "import pandas, pandera.pandas, IPython.display, briefing.extract, briefing.frames, pandas.io.formats.style, "
+         "pandas.io.formats.csvs, pandas.io.formats.string; pandera.pandas.DataFrameSchema().validate(pandas.DataFrame())",
+    NB2: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts, briefing.explore, "
+         "briefing.frames, pandas.io.formats.style",
+    NB3: "import pandas, matplotlib.pyplot, IPython.display, briefing.stages, briefing.charts, briefing.explore, "
+         "briefing.frames, pandas.io.formats.style",
     NB4: "import pandas, IPython.display, briefing.report, briefing.explore, pandas.io.formats.html",
 }
 WARM_UP_ALL = "; ".join(WARM_UP.values())
