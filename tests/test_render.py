@@ -56,6 +56,10 @@ def test_seed_html_has_no_code_prompts_or_parameters(seed_render):
     for img in imgs:
         assert re.search(r'src="data:image/svg\+xml;base64,[^"]+"', img) and re.search(r'alt="[^"]{40,}"', img)
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing to fetch: the page works offline
+    # the method section describes the charts with the words the charts are drawn with (briefing.chart)
+    from briefing import chart
+
+    assert f"drawn as {chart.HATCHED}" in html and "open circles" not in html
 
 
 def test_key_figure_cards_trace_to_figures_or_reference(seed_render):

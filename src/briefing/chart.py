@@ -9,3 +9,12 @@ class Chart:
     alt: str
     caption: str
     source: str
+
+
+# How the charts mark a figure that is not exact. The drawing, its legend, its caption and the method section
+# all take their words from here, so that none can describe the chart differently (the method section once said
+# "open circles" of bars drawn hatched).
+HATCH = "////"
+HATCHED = "hatched bars"
+PARTIAL_TOTAL = "Bound or partial total"
+LESS_CERTAIN = "Less certain figure"

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .chart import Chart  # noqa: E402
+from .chart import HATCH, HATCHED, LESS_CERTAIN, PARTIAL_TOTAL, Chart  # noqa: E402
 from .format import money  # noqa: E402
 
 # Okabe & Ito (2008), "Color Universal Design"
@@ -90,7 +90,7 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
         bars = ax.barh(t["defendant"], t["years_counted"], color=colors, height=0.62)
         for b, certain in zip(bars, t["certain"]):
             if not certain:
-                b.set_hatch("////")
+                b.set_hatch(HATCH)
                 b.set_edgecolor("white")
                 b.set_linewidth(0)
         for b, v in zip(bars, t["years_counted"]):
@@ -101,19 +101,20 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
         ax.set_xlabel("Years (minimum term for life sentences; full term otherwise)")
         handles = [Patch(color=BLUE, label="Life: minimum term"), Patch(color=ORANGE, label="Fixed term")]
         if not t["certain"].all():
-            handles.append(Patch(facecolor="#bbbbbb", hatch="////", edgecolor="white", label="Less certain figure"))
+            handles.append(Patch(facecolor="#bbbbbb", hatch=HATCH, edgecolor="white", label=LESS_CERTAIN))
         ax.legend(handles=handles, frameon=False, loc="lower right")
         ax.set_title(f"{case_name}: sentence per defendant", loc="left", fontweight="bold")
         svg = _svg(fig)
     desc = "; ".join(f"{r.defendant}: {r.sentence}, {r.years_counted:g} years" + ("" if r.certain else " (less certain)")
                      for r in table.itertuples())
     return Chart(svg, f"Horizontal bar chart of years counted per defendant. {desc}.",
-                 f"Years counted per defendant, {case_name}. Hatched bars: figure from one secondary source or wide reporting.",
+                 f"Years counted per defendant, {case_name}. {HATCHED.capitalize()}: figure from one secondary source or "
+                 "wide reporting.",
                  source)
 
 
 def comparators_chart(df, highlight: str, source: str) -> Chart:
-    """Years of custody per person convicted, one bar per case; bounds and partial totals drawn open."""
+    """Years of custody per person convicted, one bar per case; bounds and partial totals drawn hatched."""
     d = df[df["total_years"].notna()].copy()
     d = d.sort_values("years_per_convicted")
     with plt.rc_context(STYLE):
@@ -123,7 +124,7 @@ def comparators_chart(df, highlight: str, source: str) -> Chart:
             if r.exact:
                 ax.barh(y, r.years_per_convicted, color=colour, height=0.62)
             else:
-                ax.barh(y, r.years_per_convicted, facecolor="white", edgecolor=colour, hatch="////", linewidth=1.2,
+                ax.barh(y, r.years_per_convicted, facecolor="white", edgecolor=colour, hatch=HATCH, linewidth=1.2,
                         height=0.62)
             label = f"{r.years_per_convicted:.1f}" + ("" if r.exact else " (at least)")
             ax.annotate(label, (r.years_per_convicted, y), va="center", fontsize=9, xytext=(3, 0), textcoords="offset points")
@@ -137,7 +138,7 @@ def comparators_chart(df, highlight: str, source: str) -> Chart:
         ax.set_xlim(0, d["years_per_convicted"].max() * 1.3)
         ax.set_xlabel("Years of custody per person convicted (people convicted in brackets)")
         handles = [Patch(color=BLUE, label="Total reported exactly"),
-                   Patch(facecolor="white", edgecolor=BLUE, hatch="////", label="Bound or partial total")]
+                   Patch(facecolor="white", edgecolor=BLUE, hatch=HATCH, label=PARTIAL_TOTAL)]
         if highlight:
             handles.insert(0, Patch(color=VERMILION, label=highlight))
         ax.legend(handles=handles, frameon=False, loc="lower right")
@@ -149,4 +150,4 @@ def comparators_chart(df, highlight: str, source: str) -> Chart:
     extra = f" Not shown (no total reported): {', '.join(missing)}." if missing else ""
     return Chart(svg, f"Horizontal bar chart of years of custody per person convicted. {desc}.{extra}",
                  "Years of custody per person convicted in UK group child-sexual-exploitation prosecutions; "
-                 "hatched bars are lower bounds or partial totals." + extra, source)
+                 f"{HATCHED} are lower bounds or partial totals." + extra, source)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, chart
 from .extract import read_tables
 from .format import money, number, pct
 from .stages import load_chart
@@ -542,7 +542,7 @@ def method_section(b: Briefing, versions: dict[str, str]) -> str:
                      f"confidence (high: primary or two independent sources; medium: one secondary source or a stated "
                      f"inference; reported: widely reported, not verified). Minimum terms marked below 'high' are uncertain.</li>")
         items.append("<li><strong>Comparators</strong>: totals are press aggregates; bounds and partial totals are drawn as "
-                     "hatched bars.</li>")
+                     f"{chart.HATCHED}.</li>")
     items.append("<li><strong>Extraction</strong>: figures, quotations, people and dates are found by the briefing package's "
                  "rule-based extractor; each number from the article is linked to its sentence in the notes below.</li>")
     params = "".join(f"<li><code>{e(k)}</code> = <code>{e(v)}</code></li>" for k, v in sorted(b.params.items()))
