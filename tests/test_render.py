@@ -165,7 +165,7 @@ def test_failed_run_keeps_the_last_good_briefing(tmp_path, monkeypatch):
     broken = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, broken)
     nb = (broken / "03-sentencing.ipynb").read_text(encoding="utf-8")
-    (broken / "03-sentencing.ipynb").write_text(nb.replace('"res.claims"', '"1 / 0"'), encoding="utf-8")
+    (broken / "03-sentencing.ipynb").write_text(nb.replace('"frames.claims(res.claims)"', '"1 / 0"'), encoding="utf-8")
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", broken)
     from briefing.errors import StageError
 
