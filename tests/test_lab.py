@@ -84,22 +84,28 @@ def lab(tmp_path_factory):
             log.close()
 
 
+PROMPTS = ("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]"
+           ".map(p => p.textContent.trim())")
+
+
 def run_all(page, name: str, url: str) -> None:
     # a workspace of its own, so that JupyterLab does not bring back (and run) the notebook opened before
     page.goto(f"{url}/lab/workspaces/{name.split('.')[0]}/tree/{name}?token=tok&reset")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-    page.wait_for_function("() => !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
-                           timeout=60_000)
-    page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
-    page.get_by_text("Run All Cells", exact=True).click()
+    # the kernel connected and idle (the status bar says so), or "Run All Cells" is not yet enabled
+    page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=120_000)
+    for attempt in range(3):
+        page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        try:  # the run has started when a prompt shows [*] or a number
+            page.wait_for_function(f"() => ({PROMPTS})().some(t => /\\[(\\*|\\d+)\\]/.test(t))", timeout=20_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
     # every code cell numbered, none still running
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""", timeout=240_000)
-    page.wait_for_function("() => !!document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
-                           timeout=60_000)
+    page.wait_for_function(f"() => {{ const p = ({PROMPTS})(); return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }}",
+                           timeout=240_000)
+    page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=60_000)
 
 
 def errors_shown(page) -> list[str]:
