@@ -44,6 +44,8 @@ def figures(df: pd.DataFrame):
             return money(row["value"], row["unit"] or "GBP")
         if row["value"] != row["value"]:
             return "–"
+        if row["kind"] == "period":  # years, not quantities: no thousands separator
+            return f"{row['value']:.0f}" + (f"–{row['value_max']:.0f}" if row["value_max"] == row["value_max"] else "")
         v = number(row["value"]) + (f"–{number(row['value_max'])}" if row["value_max"] == row["value_max"] else "")
         return v + ("%" if row["unit"] == "%" else "")
     view = df.assign(shown=df.apply(value, axis=1))
