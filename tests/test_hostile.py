@@ -407,3 +407,16 @@ def test_extract_does_not_take_an_article_json_for_a_tables_folder(tmp_path):
 def test_batch_checks_parameters_before_any_work(tmp_path):
     r = cli("batch", GOOD, "--out", tmp_path / "out", "-p", "deflator", "xyz")
     assert r.returncode == 2 and "deflator" in r.stderr and not (tmp_path / "out" / "no-numbers").exists()
+
+
+def test_a_batch_never_publishes_two_articles_to_one_folder(tmp_path):
+    from briefing.batch import _one_article_per_slug
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_bytes(GOOD.read_bytes())
+    other = article_with_sidecar(tmp_path / "c", "slug: story\n", name="other.txt")
+    keep, clashes = _one_article_per_slug([tmp_path / "b" / "story.txt", other, tmp_path / "a" / "story.txt"])
+    assert keep == [tmp_path / "a" / "story.txt"]
+    assert [c["status"] for c in clashes] == ["bad input", "bad input"]
+    assert all("also that of" in c["reason"] for c in clashes)

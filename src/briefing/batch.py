@@ -107,6 +107,31 @@ def render_one(job: Job) -> dict:
     return row
 
 
+def _one_article_per_slug(articles: list[Path]) -> tuple[list[Path], list[dict]]:
+    """Two articles with one slug (the same file name in two folders, or one sidecar ``slug``) would publish to
+    one folder, the second silently replacing the first: the first in path order renders, the others are bad
+    input. An article whose slug cannot be made is left to its render to report."""
+    from .errors import BriefingError
+    from .meta import load_meta, sidecar_for
+
+    first: dict[str, Path] = {}
+    keep, clashes = [], []
+    for a in sorted(articles):
+        try:
+            slug = slugs.article_slug(a, load_meta(None, article_path=a).slug, sidecar_for(a))
+        except BriefingError:
+            keep.append(a)
+            continue
+        if slug in first:
+            clashes.append({"article": str(a), "slug": slug, "status": "bad input", "seconds": 0.0,
+                            "reason": f"its slug {slug!r} is also that of {first[slug]}, whose briefing it would "
+                                      "replace; give one of them another 'slug' in its .meta.yaml"})
+        else:
+            first[slug] = a
+            keep.append(a)
+    return keep, clashes
+
+
 def run_batch(patterns: list[str], out: str | Path | None = None, workers: int | None = None,
               scheduler: str | None = None, params_file: str | None = None, overrides: dict | None = None,
               processed_root: str | Path | None = None, quiet: bool = False) -> dict:
@@ -117,6 +142,7 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
     out = writable_folder(out or paths.REPORTS_DIR, "--out")
     # bad parameters (a --params file, -p values) are one error for the batch, before any worker starts
     merge(load_params_file(params_file) if params_file else None, overrides)
+    articles, clashes = _one_article_per_slug(articles)
     # longest articles first (size stands in for rendering time), so the batch does not end on one long article
     # while the other workers are idle
     articles = sorted(articles, key=lambda a: -_size(a))
@@ -133,6 +159,7 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
         rows = _local(jobs, workers, progress)
         where = f"{workers} local worker process{'es' if workers != 1 else ''}"
     progress.close()
+    rows.extend(clashes)
     rows.sort(key=lambda r: r["article"])
     summary = {"run_id": run_id, "where": where, "seconds": round(time.time() - t0, 2), "articles": rows,
                "ok": all(r["status"] in ("rendered", "up to date") for r in rows)}
