@@ -143,6 +143,7 @@ def test_article_without_money_or_case_renders_cleanly(tmp_path, monkeypatch):
     assert "Not in this article: sums of money, dates, a court record to check its figures against, figures that " \
            "can be checked against each other." in text
     assert "Funding" not in text and "Claim checks" not in text and "Voices" in text
+    assert "It quotes Rosa Linden." in text and "1 quotation;" in text  # the summary names who speaks when there is nothing else to say
     assert "page 1 of 1" in text and len(pypdf.PdfReader(str(r.pdf)).pages) == 1
     # its four kernels kept their cells out of the user's IPython history
     assert (tmp_path / "ipython" / "profile_default").is_dir()

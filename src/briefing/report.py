@@ -206,9 +206,17 @@ def summary_text(b: Briefing) -> str:
     if not parts:
         f = b.tables["figures"]
         q = b.tables["quotes"]
-        parts.append(f"The article has {len(f)} figures and {len(q)} quotations; no funding series or court record "
-                     f"was available to analyse them against.")
+        parts.append(f"The article has {_count(len(f), 'figure')} and {_count(len(q), 'quotation')}; no funding series "
+                     f"or court record was available to analyse them against.")
+    speakers = list(dict.fromkeys(s for s in b.tables["quotes"]["speaker"] if s))
+    if speakers and not (b.sentencing or {}).get("case"):
+        named = ", ".join(e(s) for s in speakers[:4]) + (f" and {len(speakers) - 4} more" if len(speakers) > 4 else "")
+        parts.append(f"It quotes {named}.")
     return " ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def key_figures(b: Briefing) -> str:
