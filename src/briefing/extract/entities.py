@@ -152,7 +152,13 @@ def is_org_name(run: str) -> bool:
     return bool(re.search(rf"\b(?:{ORG_WORDS})$", run)) or run in KNOWN_ORGS or run.startswith("Operation ")
 
 
-ABBREVIATED = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Rev|Revd|Coun|Cllr|Sgt|Insp|Supt|Det|Capt|Col|Gen|Lt|St)\.(?=\s+[A-Z])")
+# titles written with a full stop before a name ("Dr. Helen Okafor")
+TITLE_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Rev", "Revd", "Coun", "Cllr", "Sgt", "Insp", "Supt", "Det",
+                       "Capt", "Col", "Gen", "Lt", "St")
+ABBREVIATED = re.compile(rf"\b({'|'.join(TITLE_ABBREVIATIONS)})\.(?=\s+[A-Z])")
+# a High Court judge, named by style alone: "Mr Justice Pennock", "Lady Justice Hale"
+JUDGE_STYLE = re.compile(rf"\b(?P<title>(?:Mr|Mrs|Ms|Lord|Lady)\s+Justice)\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
+                         rf"(?![\w’'-])")
 
 
 def mask_abbreviations(text: str) -> str:
@@ -218,7 +224,7 @@ def find_people(text: str) -> list[Person]:
         p.positions.append(name_start)
         p.spans.append((name_start, name_end))
     # High Court judges are named by their style alone: "Mr Justice Pennock"
-    for m in re.finditer(rf"\b(?:Mr|Mrs|Ms|Lord|Lady)\s+Justice\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?(?![\w’'-])", text):
+    for m in JUDGE_STYLE.finditer(text):
         name = re.sub(r"\s+", " ", m.group(0))
         p = people.setdefault(name, Person(name, ""))
         p.positions.append(m.start())

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import Paragraph
+from .entities import TITLE_ABBREVIATIONS, mask_abbreviations
 
 # opening mark -> closing mark
 PAIRS = {"“": "”", "``": "''", "‘": "’", "«": "»", "„": "“"}
@@ -140,8 +141,6 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
     """
     from .speakers import PERSON, Resolver, Speaker, is_pronoun
 
-    from .entities import mask_abbreviations
-
     text = mask_abbreviations(text)
     resolver = Resolver(text, people, orgs)
     para_of = _para_index(paragraphs)
@@ -182,7 +181,7 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         if found:
             who = m.group("who")
             if is_pronoun(who):
-                sp = _pronoun(text, paragraphs, para_of, people, q, prev, resolver)
+                sp = _pronoun(text, paragraphs, para_of, people, q, prev)
                 how = "pronoun"
             elif re.fullmatch(r"\s*the\s+spokes(?:man|woman|person)\s*", who, re.IGNORECASE):
                 # "the spokesman added": the organisation whose spokesperson spoke just before
@@ -223,18 +222,25 @@ ACCORDING_RE = re.compile(rf"[Aa]ccording\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*,?\s
 ACCORDING_AFTER_RE = re.compile(rf"\s*,?\s*according\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
 # "judge Helen Marsh said the three victims “…" / "The regulator, Ofwat, said in a statement that it welcomed “…"
 SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
-_ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Rev", "Revd", "Coun", "Cllr", "Sgt", "Insp", "Supt", "No",
-                  "Co", "Ltd", "Jr", "Sr", "Det", "Gen", "Col", "Capt", "Lt", "Mt"}
+_ABBREVIATIONS = set(TITLE_ABBREVIATIONS) | {"No", "Co", "Ltd", "Jr", "Sr", "Mt"}
+_SENTENCE_END = re.compile(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])")
+
+
+def _last_sentence_start(s: str) -> int:
+    """Where the last sentence of ``s`` starts: after the last full stop, question or exclamation mark that is
+    followed by a capital, a quotation mark or a figure, and is not a title's ("Dr. Okafor")."""
+    start = 0
+    for m in _SENTENCE_END.finditer(s):
+        word = re.search(r"(\w+)$", s[:m.start()])
+        if m.group(0)[0] == "." and word and word.group(1) in _ABBREVIATIONS:
+            continue
+        start = m.end()
+    return start
 
 
 def _clause_before(before: str, at: int) -> tuple[str, int]:
     """The words of the quote's own sentence before its opening mark (and where they start)."""
-    start = 0
-    for m in re.finditer(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€]|$)", before):  # $: the quote opens the next one
-        word = re.search(r"(\w+)$", before[:m.start()])
-        if m.group(0)[0] == "." and word and word.group(1) in _ABBREVIATIONS:
-            continue
-        start = m.end()
+    start = _last_sentence_start(before + "“")  # the quote's own opening mark follows: it may begin a sentence
     clause = before[start:]
     return clause.strip(), at + start + (len(clause) - len(clause.lstrip()))
 
@@ -278,7 +284,7 @@ def _passive(clause: str, verb_at: int) -> bool:
     return bool(re.search(r"\b(?:be|been|being|was|were|is|are|get|got)\s+$", clause[:verb_at]))
 
 
-def _pronoun(text, paragraphs, para_of, people, q: Quote, prev: Quote | None, resolver):
+def _pronoun(text, paragraphs, para_of, people, q: Quote, prev: Quote | None):
     """"he said" / "she added": the speaker of the quote just before (up to three paragraphs back), when nobody
     else was named in between; else the person the sentence before opens with (its subject); else nobody."""
     from .speakers import PERSON, Speaker
@@ -318,12 +324,7 @@ def _sentence_before(text, paragraphs, para_of, open_at: int) -> tuple[str, int]
         end = p.end
     lo = max(p.start, end - WINDOW)
     body = text[lo:end]
-    start = 0
-    for m in re.finditer(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])", body[:-1] if body else body):
-        word = re.search(r"(\w+)$", body[:m.start()])
-        if m.group(0)[0] == "." and word and word.group(1) in _ABBREVIATIONS:
-            continue
-        start = m.end()
+    start = _last_sentence_start(body[:-1])  # not the full stop that ends ``body`` itself
     return body[start:], lo + start
 
 

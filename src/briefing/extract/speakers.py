@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .entities import (DESCRIPTOR_RE, HONORIFICS, NAME_TOKEN, TITLE_WORDS, Organisation, Person, is_org_name,
-                       resolve_name, split_role_name)
+from .entities import (DESCRIPTOR_RE, HONORIFICS, JUDGE_STYLE, NAME_TOKEN, STYLED, TITLE_WORDS, Organisation, Person,
+                       is_org_name, resolve_name, split_role_name)
 
 PERSON, ORGANISATION = "person", "organisation"
 PRONOUNS = {"he", "she"}
@@ -30,8 +30,7 @@ BODY_NOUNS = {"trust", "council", "authority", "company", "firm", "government", 
 SPOKES = r"spokes(?:man|woman|person)|representative"
 # titles kept in a person's name: the article calls a knight "Sir Robert", a peer "Baroness Ellis", a High Court
 # judge "Mr Justice Harding"; everyone else is named plainly, their title going to ``role``
-STYLED_TITLES = ("Sir", "Dame", "Lord", "Lady", "Baroness", "Baron")
-JUDGE_STYLE = re.compile(rf"\b(?P<title>(?:Mr|Mrs|Ms|Lord|Lady)\s+Justice)\s+(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)$")
+STYLED_TITLES = "|".join(sorted(STYLED))
 _LEADING = re.compile(r"^(?:and|but|while|as|after|then|so|yet|also|later|meanwhile|however)\s+", re.IGNORECASE)
 _DETAIL = re.compile(r"^(?:who|whose|whom|which|that|of|from|at|in|on|for|with|aged|\d|published|speaking|"
                      r"writing|giving|appearing|sitting|formerly|now|also|himself|herself|itself)\b", re.IGNORECASE)
@@ -226,13 +225,13 @@ class Resolver:
         if org:
             s = at + part.rfind(org)
             return Speaker(org, ORGANISATION, "", "", s, s + len(org))
-        judge = JUDGE_STYLE.search(part)
+        judge = next((m for m in JUDGE_STYLE.finditer(part) if m.end() == len(part)), None)
         if judge:
             name = f"{judge.group('title')} {judge.group('name')}"
             s = at + judge.start()
             known = next((p for p in self.people if p.name == name), None)
             return Speaker(name, PERSON, known.role if known else judge.group("title"), "", s, s + len(name))
-        styled = re.search(rf"\b(?P<t>{'|'.join(STYLED_TITLES)})\s+(?P<first>{NAME_TOKEN})(?:\s+(?P<rest>{NAME_TOKEN}))?$",
+        styled = re.search(rf"\b(?P<t>{STYLED_TITLES})\s+(?P<first>{NAME_TOKEN})(?:\s+(?P<rest>{NAME_TOKEN}))?$",
                            part)
         if styled:
             person = self._styled(styled.group("t"), styled.group("first"), styled.group("rest"))
