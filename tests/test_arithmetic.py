@@ -95,14 +95,19 @@ def money(x: float, places: int) -> str:
     return f"{x:,.{places}f}".replace(",", "")
 
 
+def difference_checks(template: str, a: float, b: float, d: float, places: int):
+    """The checks of a generated sentence: spent ``a`` against ``b`` (in £m, to 3 places), a difference ``d``."""
+    text = template.format(a=money(a, 3), b=money(b, 3), d=money(d, places))
+    return text, checks(text)
+
+
 @settings(max_examples=200, deadline=None)
 @given(amount, amount, st.sampled_from(DIFFERENCE), st.integers(min_value=0, max_value=3))
 def test_a_consistent_difference_is_never_called_inconsistent(a, b, template, places):
     a, b = max(a, b), min(a, b)
     if a - b < 0.05:
         return
-    text = template.format(a=money(a, 3), b=money(b, 3), d=money(round(a - b, places), places))
-    c = checks(text)
+    text, c = difference_checks(template, a, b, round(a - b, places), places)
     assert len(c) == 1 and c["verdict"].iloc[0] in ("consistent", "within_rounding"), (text, c.to_dict("records"))
 
 
@@ -112,9 +117,7 @@ def test_a_difference_off_beyond_its_precision_is_always_inconsistent(a, b, temp
     a, b = max(a, b), min(a, b)
     if a - b < 1:
         return
-    wrong = round((a - b) * factor, 1)
-    text = template.format(a=money(a, 3), b=money(b, 3), d=money(wrong, 1))
-    c = checks(text)
+    text, c = difference_checks(template, a, b, round((a - b) * factor, 1), 1)
     assert list(c["verdict"]) == ["inconsistent"], (text, c.to_dict("records"))
 
 

@@ -7,14 +7,12 @@ and regenerates ``reports/index.html``.
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
 import json
 import os
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -136,7 +134,7 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
               scheduler: str | None = None, params_file: str | None = None, overrides: dict | None = None,
               processed_root: str | Path | None = None, quiet: bool = False) -> dict:
     from .params import load_params_file, merge
-    from .render import writable_folder
+    from .render import new_run_id, writable_folder
 
     articles = expand(patterns)
     out = writable_folder(out or paths.REPORTS_DIR, "--out")
@@ -148,7 +146,7 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
     articles = sorted(articles, key=lambda a: -_size(a))
     jobs = [Job(str(a), str(out), str(params_file) if params_file else None, dict(overrides or {}),
                 str(processed_root) if processed_root else None) for a in articles]
-    run_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    run_id = new_run_id()
     t0 = time.time()
     progress = _Progress(len(jobs), quiet)
     if scheduler:

@@ -60,7 +60,7 @@ def ensure_tables(processed_dir: str | Path, article: str | Path | None = None, 
                          "with the article you want")
     why = "out of date" if (folder / "article.json").is_file() else "missing"
     write_tables(extract_article(source, meta or None), folder)
-    _say(f"Notebook 01's tables were {why}: made them from {_rel(source)}.")
+    _say(f"Notebook 01's tables were {why}: made them from {paths.relative(source)}.")
     return folder
 
 
@@ -86,18 +86,11 @@ def _case_of(folder: Path) -> str | None:
     """The case file the article's sidecar names, for the seed and other articles in data/raw."""
     from .meta import load_meta
 
-    article = paths.RAW_DIR / f"{folder.name}.txt"
+    article = _article_for(folder, None)
     if not article.is_file():
         return None
     case = load_meta(None, article_path=article).case
     return str(case) if case else None
-
-
-def _rel(p: Path) -> str:
-    try:
-        return str(p.resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(p)
 
 
 def one_line_errors() -> None:

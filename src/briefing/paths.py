@@ -36,3 +36,12 @@ def is_file(path: str | Path) -> bool:
         return Path(path).is_file()
     except (OSError, ValueError):
         return False
+
+
+def relative(p: str | Path) -> str:
+    """``p`` relative to the project, as documents and messages show it (so they do not depend on where the
+    project lives); as given when it is elsewhere."""
+    try:
+        return str(Path(p).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(p)

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ from pathlib import Path
 from . import __version__, kernels, paths, slugs
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
 from .locks import render_locks
+from .subsetter import font_subsetter
 from .timelimit import time_limit
 from .meta import ArticleMeta, load_meta, sidecar_for
 
@@ -255,12 +255,6 @@ class _Run:
         self.stages: dict[str, dict] = {}
         self.public = _public_params(values, article)
 
-    @functools.cached_property
-    def font_subsetter(self) -> str:
-        from .subsetter import font_subsetter
-
-        return font_subsetter()
-
     def _previous_manifest(self) -> dict:
         try:
             m = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -301,7 +295,7 @@ class _Run:
         elif name == "html":
             inputs = [self.stages[NB4]["key"]]
         else:  # the PDF's bytes depend on which library subsets its fonts
-            inputs = [self.stages["html"]["outputs"], self.font_subsetter]
+            inputs = [self.stages["html"]["outputs"], font_subsetter()]
         return _key(name, nb, inputs, code_hash())
 
     def cached(self, name: str, key: str) -> bool:
@@ -362,7 +356,7 @@ class _Run:
             "stages": stage_list, "seconds": round(time.time() - started, 2), "up_to_date": False,
             "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "outputs": {n: sha256_file(staging / n) for n in ("briefing.html", "briefing.pdf")},
-            "code": code_hash(), "versions": _versions(), "pdf_font_subsetter": self.font_subsetter,
+            "code": code_hash(), "versions": _versions(), "pdf_font_subsetter": font_subsetter(),
         }
         side = sidecar_for(self.article)
         if side.exists():
@@ -676,11 +670,7 @@ def publish(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _rel(p: Path) -> str:
-    try:
-        return str(Path(p).resolve().relative_to(paths.ROOT))
-    except ValueError:
-        return str(p)
+_rel = paths.relative
 
 
 def _public_params(params: dict, article: Path) -> dict:
@@ -736,7 +726,7 @@ _SUBSETTER_NOTICE_GIVEN = False
 def font_subsetter_notice(reporter: "Reporter") -> None:
     """Without HarfBuzz's subsetter, say once per process what that means for the PDF's bytes."""
     global _SUBSETTER_NOTICE_GIVEN
-    from .subsetter import HARFBUZZ, font_subsetter
+    from .subsetter import HARFBUZZ
 
     name = font_subsetter()
     if name != HARFBUZZ and not _SUBSETTER_NOTICE_GIVEN:

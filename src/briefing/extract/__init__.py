@@ -40,22 +40,17 @@ class Extraction:
 
 
 def add_speakers(people: list[Person], orgs: list[Organisation], speakers) -> None:
-    """Speakers named only in a reporting clause ("Mr Justice Harding said", "Water UK, which represents ...")
-    join the people and organisations tables, at the place they are first named."""
-    from .speakers import PERSON
+    """After attribution: the resolver has added speakers named only in a reporting clause ("Mr Justice Harding
+    said", "Water UK, which represents ...") to ``people`` and ``orgs`` as it met them; an organisation known
+    before gains the mention it was named by as a speaker, and both lists go back into reading order."""
+    from .speakers import ORGANISATION
 
+    by_name = {o.name: o for o in orgs}
     for sp in speakers:
-        if sp.type == PERSON:
-            person = next((p for p in people if p.name == sp.name), None)
-            if person is None:
-                people.append(Person(sp.name, sp.role, "", [sp.start], [(sp.start, sp.end)]))
-        else:
-            org = next((o for o in orgs if o.name == sp.name), None)
-            if org is None:
-                orgs.append(Organisation(sp.name, [sp.start]))
-            elif sp.start not in org.positions:
-                org.positions.append(sp.start)
-                org.positions.sort()
+        org = by_name.get(sp.name) if sp.type == ORGANISATION else None
+        if org is not None and sp.start not in org.positions:
+            org.positions.append(sp.start)
+            org.positions.sort()
     people.sort(key=lambda p: p.positions[0])
     orgs.sort(key=lambda o: o.positions[0])
 

@@ -27,6 +27,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..format import SYMBOLS
+from .figures import MULT_VALUES
+
 CONSISTENT, ROUNDING, TYPO, INCONSISTENT = "consistent", "within_rounding", "likely_typo", "inconsistent"
 AMOUNTS = ("money", "count", "duration")
 # a sentence that reports a sentence (a prison term) is not a span of years to check
@@ -157,7 +160,7 @@ def typo_readings(f: Fig) -> list[tuple[str, float, str]]:
         out.append(("bn for m", f.value / 1000, f.text))
     split = re.match(r",?\s(?P<d>\d{3})\s?(?P<m>m|bn|million|billion)\b", f.after)
     if split and f.kind == "money" and re.fullmatch(r"\d{1,3}", token):
-        mult = {"m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}[split.group("m")]
+        mult = MULT_VALUES[split.group("m")]
         out.append(("a number split in two", float(f"{token}.{split.group('d')}") * mult,
                     f.text + f.after[:split.end()]))
     out.append(("an extra zero", f.value / 10, f.text))
@@ -360,7 +363,7 @@ def _op(f: Fig) -> str:
 def _fmt(value: float, like: Fig) -> str:
     """``value`` written the way the article writes ``like``: "£15.16m", "£325m", "92,000"."""
     if like.kind == "money":
-        sym = {"GBP": "£", "USD": "$", "EUR": "€"}.get(like.unit, "")
+        sym = SYMBOLS.get(like.unit, "")
         for size, suffix in ((1e9, "bn"), (1e6, "m")):
             if abs(value) >= size:
                 return f"{sym}{value / size:,.3f}".rstrip("0").rstrip(".") + suffix

@@ -130,8 +130,9 @@ def _add(quotes: list[Quote], text: str, open_q: tuple[str, int], end: int, clos
 
 
 def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], people, orgs=()) -> list:
-    """Fill speaker, speaker_type, role, kind and attribution for each quote, in place; returns the speakers
-    that the people and organisations tables lack (named in a reporting clause only), as Speaker objects.
+    """Fill speaker, speaker_type, role, kind and attribution for each quote, in place. Speakers named only in a
+    reporting clause are added to ``people`` and ``orgs`` as they are met; returns every speaker found at a
+    place in the text (Speaker objects), for ``extract.add_speakers``.
 
     The order of the tests follows how UK copy attributes: a clause right after the quote ("…,” he said" /
     "…,” said Mr Smith"), one ending just before it ("Mr Smith said: “…"), the reporting clause of a partial
