@@ -201,8 +201,9 @@ def summary_text(b: Briefing) -> str:
         ok = int(checked["verdict"].str.startswith("consistent").sum())
         if len(checked):
             parts.append(f"Of the article's {len(checked)} checkable claims, {ok} agree with the court record.")
-    if arithmetic_summary(b):
-        parts.append(arithmetic_summary(b))
+    arithmetic = arithmetic_summary(b)
+    if arithmetic:
+        parts.append(arithmetic)
     if not parts:
         f = b.tables["figures"]
         q = b.tables["quotes"]
