@@ -33,7 +33,8 @@ def test_each_article_gives_exactly_the_expected_checks(name):
 
 def test_every_relation_verdict_and_misprint_is_covered():
     rows = [i for items in EXPECTED.values() for i in items]
-    assert {i["relation"] for i in rows} == {"difference", "total", "share", "change", "span"}
+    assert {i["relation"] for i in rows} == {"difference", "total", "share", "change", "span",
+                                               "approximation", "parts", "per_unit"}
     assert {i["verdict"] for i in rows} == {"consistent", "within_rounding", "likely_typo", "inconsistent"}
     assert sum(not items for items in EXPECTED.values()) >= 2  # articles where nothing may be checked
     assert len(EXPECTED) >= 15
@@ -59,6 +60,13 @@ def test_each_misprint_is_named(text, reading):
     "Some 87 councils spent more than planned, while 61 spent less.",
     "The council spent £5m on roads, up from £4m, a total of £9m over two years.",
     "Referrals rose 30 per cent, the council said, to 1,200 from a year earlier.",
+    # an earlier estimate beside the exact figure is not an error; an approximation is judged only when it holds
+    "The hospice first estimated its losses at about £90,000. The exact figure was £146,500.",
+    # parts that fall short of the whole are a list left incomplete unless the wording closes it
+    "Of the 48 councils asked, 29 said they would miss the target, while 15 said they were on course.",
+    "The trust will put £1.5m a year into 30 wards.",  # a rate over time, not a sum per ward
+    "It spent £4m on 200 homes and £3m on 100 flats, or £20,000 per home.",  # two sums: which one?
+    "The agency overspend would represent 57 per cent of the planned sum.",  # no sum named nearby
 ])
 def test_ambiguous_or_unrelated_wording_gives_no_check(text):
     assert checks(text).empty
@@ -140,3 +148,27 @@ def test_shares(whole, part):
     text = f"Some {part:,} – {share:.1f} per cent – of the {whole:,} schools were inspected."
     c = checks(text)
     assert list(c["verdict"]) in (["consistent"], ["within_rounding"]), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=400), min_size=2, max_size=3), st.integers(min_value=1, max_value=60),
+       st.integers(min_value=-3, max_value=3))
+def test_parts_of_a_whole(parts, rest, off):
+    """Parts that add up are never inconsistent; a closed list ("the remaining N") that does not add up always is,
+    and one left open is not judged."""
+    whole = sum(parts) + rest
+    said = whole + off * 10
+    listed = ", ".join(f"{p} said yes" for p in parts[:-1]) + f" and {parts[-1]} said no"
+    closed = checks(f"Of the {said:,} councils asked, {listed}. The remaining {rest} did not reply.")
+    assert list(closed["verdict"]) == (["consistent"] if off == 0 else ["inconsistent"]), (said, parts, rest)
+    open_list = checks(f"Of the {said:,} councils asked, {listed}.")
+    assert open_list.empty or list(open_list["verdict"]) == ["consistent"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=2, max_value=2000), st.integers(min_value=1, max_value=90), st.booleans())
+def test_amount_per_unit(count, each_thousands, right):
+    total = count * each_thousands * 1000
+    each = each_thousands * 1000 if right else each_thousands * 1000 * 2 + 500
+    c = checks(f"The council will spend £{total:,} on {count:,} new homes, or £{each:,} per home.")
+    assert list(c["verdict"]) == (["consistent"] if right else ["inconsistent"]), (total, count, each)

@@ -470,6 +470,11 @@ VERDICT_WORDS = {"consistent": "consistent", "within_rounding": "within rounding
                  "inconsistent": "inconsistent"}
 
 
+RELATION_WORDS = {"difference": "difference", "total": "total", "share": "share", "change": "change",
+                  "span": "span of years", "approximation": "rounded figure", "parts": "parts of a whole",
+                  "per_unit": "amount per unit"}
+
+
 def _checks(b: Briefing) -> pd.DataFrame:
     c = b.tables.get("checks")
     return c if c is not None else pd.DataFrame(columns=["verdict"])
@@ -484,7 +489,7 @@ def arithmetic_section(b: Briefing) -> str:
     def row(r) -> list:
         cls = {"consistent": "ok", "within_rounding": "ok", "likely_typo": "bad", "inconsistent": "bad"}[r["verdict"]]
         claim = f'{e(r["claim_text"])}{b.notes.cite(int(r["claim_start"]), int(r["claim_end"]))}'
-        return [claim, e(r["relation"]), e(r["explanation"]),
+        return [claim, e(RELATION_WORDS.get(r["relation"], r["relation"])), e(r["explanation"]),
                 f'<span class="verdict {cls}">{e(VERDICT_WORDS[r["verdict"]])}</span>']
 
     rows, more = listed(c, row, "checks", "checks.csv")

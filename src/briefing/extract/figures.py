@@ -44,7 +44,12 @@ my into over under after before during about between since until while where whe
 he she you i not no so but if then also just only even still each every all both either neither nor said says
 told say more most less least than up down out off such very too yet across through against among along around
 within without behind beyond near onto upon via because although though whether jailed sentenced
+spent paid made took gave got went came told left kept held sold won lost found thought brought bought saw felt met sent
 """.split())
+# a number word with no counted noun is still a count when a verb follows it: "Four did not reply"
+BARE_COUNT_VERB = re.compile(r"\s+(?:did|do|does|were|was|are|is|had|have|has|said|says|will|would|could|can|may|"
+                             r"might|spent|voted|replied|responded|declined|refused|failed|chose|remain|remained|"
+                             r"abstained|answered|agreed|disagreed)\b")
 ADJECTIVES = set("""
 new more other further extra additional young old local different separate key main major small large big senior
 junior former current existing specialist full-time part-time vulnerable total known suspected alleged named
@@ -293,7 +298,7 @@ def extract_figures(text: str) -> list[Figure]:
         if re.search(r"(?:No\.?|number|section|article|page|room|flat|unit|junction|M|A|B)\s*$", before):
             continue
         unit, end = _unit_words(text, m.end())
-        if re.fullmatch(r"[a-z-]+(\s+[a-z-]+)*", n, flags) and not unit:
+        if re.fullmatch(r"[a-z-]+(\s+[a-z-]+)*", n, flags) and not unit and not BARE_COUNT_VERB.match(after):
             continue  # a number word on its own ("the two of them") is too ambiguous to report
         add(Figure("count", m.start(), max(end, m.end()), parse_number(n), None, unit, _qual(m)))
     out.sort(key=lambda f: (f.start, f.end))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .verdicts import Check, Fig, _fmt, _op, judge
+from .verdicts import ABOUT, ALMOST, LESS, MORE, Check, Fig, _fmt, _op, judge, precision, verdict_of
 
 AMOUNTS = ("money", "count", "duration")
 # a sentence that reports a sentence (a prison term) is not a span of years to check
@@ -26,6 +26,13 @@ CHANGE_UP = r"rose|risen|rise|rising|increased?|increasing|grew|grown|up|climbed
 CHANGE_DOWN = r"fell|fallen|fall|falling|decreased?|decreasing|dropped|down|cut|slumped|declined|went\s+down"
 CHANGE_BEFORE = re.compile(rf"\b(?P<dir>{CHANGE_UP}|{CHANGE_DOWN})\s+(?:by\s+|of\s+)?$", re.I)
 MAX_FIGURES_IN_SENTENCE = 30
+APPROXIMATE = set(ALMOST + ABOUT + MORE + LESS) - {"over", "under", "up to", "as many as", "as much as"}
+RELATION_WORDS = re.compile(r"\b(?:from\b[^.]*\bto|than|compared|against|of\s+which|out\s+of|total\w*|each|per|a\s+year|"
+                            r"rose|fell|up|down|increase\w*|decrease\w*|cut|more|less|over|under|budget\w*|"
+                            r"instead|rather|while|whereas|but)\b", re.I)
+TIME_WORDS = ("year", "month", "week", "day", "hour", "annum", "decade")
+PER_UNIT = re.compile(r"^,?\s*(?:per|a|an|for\s+each|for\s+every|for\s+every\s+single)\s+(?P<w>[a-z][\w-]*)\b", re.I)
+EXHAUSTIVE = re.compile(r"\b(?:the\s+(?:remaining|other|rest)|remaining|the\s+rest\s+of)\s+$", re.I)
 
 
 def _same(a: Fig, b: Fig) -> bool:
@@ -73,6 +80,17 @@ def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | N
                 s, e = sentences[f.sentence] if sentences and 0 <= f.sentence < len(sentences) else (
                     group[0].start, group[-1].end)
                 add(_span(text, f, group, text[s:e]))
+            elif f.kind == "money" and PER_UNIT.match(after):
+                add(_per_unit(text, f, group, PER_UNIT.match(after).group("w")))
+            elif f.kind in ("money", "count") and f.qualifier in APPROXIMATE:
+                add(_approximation(text, f, _window(by_sentence, f, 1, across_paragraphs=True)))
+        for f in group:
+            if f.kind == "count" and f.unit and f.unit != "age_years" and f.id not in used_claims:
+                add(_parts(text, f, _window(by_sentence, f, 3)))
+    for group in by_sentence.values():
+        for f in group:  # a share of a whole named in an earlier sentence ("… three per cent of the total budget")
+            if f.kind == "percentage" and f.id not in used_claims and len(group) <= MAX_FIGURES_IN_SENTENCE:
+                add(_share_of_named(text, f, group, _window(by_sentence, f, 2)))
     for m in MULTIPLE_RE.finditer(text):
         add(_multiple(text, m, figs, by_sentence))
     checks.sort(key=lambda c: c.claim.start)
@@ -123,7 +141,23 @@ def _share(text: str, n: Fig, sentence: list[Fig]) -> Check | None:
                 computed = part.value / whole.value * 100
                 return Check("share", n, computed, [part, whole],
                              f"{_op(part)} ÷ {_op(whole)} = {computed:.1f}%")
-    return None
+    return _share_of_sum(text, n, sentence)
+
+
+def _share_of_sum(text: str, n: Fig, sentence: list[Fig]) -> Check | None:
+    """"a £2.1m overspend, or three per cent of its £70m budget": the only sum before the percentage over the sum
+    named right after its "of"."""
+    whole = next((f for f in sentence if f.kind == "money" and f.start > n.end and re.fullmatch(
+        r"\s+of\s+(?:the|its|their|his|her|a|an)?\s*(?:[\w-]+\s+){0,3}?", text[n.end:f.start], re.I)), None)
+    parts = [f for f in sentence if f.kind == "money" and f.end <= n.start]
+    if whole is None or n.unit != "%" or len(parts) != 1 or not _same(parts[0], whole) or whole.value <= 0:
+        return None
+    part = parts[0]
+    if part.value > whole.value or RELATION_WORDS.search(text[part.end:n.start]) and not re.search(
+            r"\b(?:overspend|underspend|cut|increase|gap)\b", text[part.end:n.start], re.I):
+        return None
+    computed = part.value / whole.value * 100
+    return Check("share", n, computed, [part, whole], f"{_op(part)} ÷ {_op(whole)} = {computed:.1f}%")
 
 
 def _change(text: str, n: Fig, sentence: list[Fig], direction: str) -> Check | None:
@@ -183,3 +217,89 @@ def _span(text: str, d: Fig, sentence: list[Fig], sentence_text: str) -> Check |
     # "over 12 years, between 2003 and 2015": "over" is "during" here, not "more than"
     claim = Fig(d.id, d.kind, d.text, d.value, d.unit, "", d.start, d.end, d.paragraph, d.sentence)
     return Check("span", claim, p.span, [p], f"{_op(p)}: {p.span:g} years")
+
+
+def _window(by_sentence: dict[int, list[Fig]], f: Fig, after: int, before: int = 1,
+            across_paragraphs: bool = False) -> list[Fig]:
+    """The figures of ``f``'s sentence and its neighbours (within the same paragraph unless told): a bounded
+    window, so each relation is looked for in constant time whatever the length of a paragraph."""
+    out = []
+    for i in range(f.sentence - before, f.sentence + after + 1):
+        out.extend(g for g in by_sentence.get(i, ()) if across_paragraphs or g.paragraph == f.paragraph)
+    return out
+
+
+def _approximation(text: str, a: Fig, window: list[Fig]) -> Check | None:
+    """"almost £150,000 … £146,500": an approximate figure against the only exact figure of the same kind and unit
+    in the sentences around it, of a size that makes them the same quantity. Reported only where the qualifier
+    holds: an approximate figure beside an exact one that it does not match is as often an earlier estimate, or
+    another quantity, as an error."""
+    near = [f for f in window if f is not a and _same(f, a) and (f.kind != "count" or f.unit == a.unit)]
+    if len(near) != 1 or near[0].qualifier or a.value <= 0 or not 0.8 <= near[0].value / a.value <= 1.25:
+        return None
+    exact = near[0]
+    lo, hi = sorted((a, exact), key=lambda f: f.start)
+    between = text[lo.end:hi.start]
+    if RELATION_WORDS.search(between) or len(between) > 400:
+        return None
+    if verdict_of(a.value, exact.value, precision(a), a.qualifier) is None:
+        return None
+    return Check("approximation", a, exact.value, [exact], f"{_op(exact)} against {a.text}")
+
+
+def _per_unit(text: str, rate: Fig, sentence: list[Fig], word: str) -> Check | None:
+    """"£1.2m on 400 new homes, or £3,000 per home": the only other sum of the sentence over the only count of
+    the thing named after "per"."""
+    w = word.lower()
+    if w.startswith(TIME_WORDS):
+        return None  # "£5m a year" is a rate over time, not a share of a sum
+    sums = [f for f in sentence if f is not rate and _same(f, rate)]
+    counts = [f for f in sentence if f.kind == "count" and f.unit and f.unit.split()[-1].rstrip("s") == w.rstrip("s")]
+    if len(sums) != 1 or len(counts) != 1 or counts[0].value <= 0 or sums[0].start > rate.start:
+        return None
+    total, n = sums[0], counts[0]
+    computed = total.value / n.value
+    return Check("per_unit", rate, computed, [total, n], f"{_op(total)} ÷ {_op(n)} = {_fmt(computed, rate)}")
+
+
+def _parts(text: str, whole: Fig, window: list[Fig]) -> Check | None:
+    """"87 … of the 152 councils …, while 61 spent less. Four did not reply": counts that add up to a whole.
+    Parts that fall short are usually a list left incomplete, so only a sum equal to the whole is reported, unless
+    the wording closes the list ("the remaining 12")."""
+    parts = [f for f in window if f is not whole and f.kind == "count" and f.unit != "age_years"
+             and 0 < f.value < whole.value and (not f.unit or f.unit == whole.unit or not f.unit.endswith("s"))]
+    if len(parts) < 2 or any(f.qualifier for f in parts + [whole]):
+        return None
+    computed = sum(f.value for f in parts)
+    closed = any(EXHAUSTIVE.search(text[max(0, f.start - 20):f.start]) for f in parts)
+    if computed != whole.value and not closed:
+        return None
+    return Check("parts", whole, computed, parts, " + ".join(_op(f) for f in parts) + f" = {_fmt(computed, whole)}")
+
+
+SHARE_OF = re.compile(r"^\s+of\s+(?:the|its|their|his|her|a|an)\s+(?P<adj>(?:total|overall|whole|entire|annual|"
+                      r"yearly|original|full)\s+)?(?P<noun>[a-z]+)\b", re.I)
+SHARE_SUBJECT = re.compile(r"\b(?:the|this|that|its|their)\s+(?P<noun>overspend|underspend|shortfall|gap|deficit|"
+                           r"surplus|cut|increase|savings?|difference)\b[^.;]{0,60}$", re.I)
+
+
+def _share_of_named(text: str, n: Fig, sentence: list[Fig], window: list[Fig]) -> Check | None:
+    """"The overspend would represent three per cent of the total budget": a percentage of two sums the text
+    names in nearby sentences of the paragraph, each found by its noun ("an overspend of £2.1m", "a budget of
+    £70m"), the only sum so named."""
+    of = SHARE_OF.match(text[n.end:n.end + 60])
+    subject = SHARE_SUBJECT.search(text[max(0, n.start - 120):n.start])
+    if not of or not subject or any(f.kind == "money" for f in sentence) or n.unit != "%":
+        return None
+
+    def named(noun: str) -> Fig | None:
+        noun = noun.lower().rstrip("s")
+        hits = [f for f in window if f.kind == "money" and f.sentence < n.sentence and re.search(
+            rf"\b{noun}s?\b", text[max(0, f.start - 30):f.end + 30], re.I)]
+        return hits[0] if len(hits) == 1 else None
+
+    part, whole = named(subject.group("noun")), named(of.group("noun"))
+    if part is None or whole is None or part is whole or not _same(part, whole) or whole.value <= part.value:
+        return None
+    computed = part.value / whole.value * 100
+    return Check("share", n, computed, [part, whole], f"{_op(part)} ÷ {_op(whole)} = {computed:.1f}%")

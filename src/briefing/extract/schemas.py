@@ -73,7 +73,7 @@ def schemas() -> dict:
     )
     CHECKS = pa.DataFrameSchema(
         {"check_id": pa.Column(str, unique=True),
-         "relation": pa.Column(str, pa.Check.isin(["difference", "total", "share", "change", "span"])),
+         "relation": pa.Column(str, pa.Check.isin(["difference", "total", "share", "change", "span", "approximation", "parts", "per_unit"])),
          "claim_figure_id": pa.Column(str), "claim_text": pa.Column(str),
          "claim_start": pa.Column(int, pa.Check.ge(0)), "claim_end": pa.Column(int),
          "claimed_value": pa.Column(float), "computed_value": pa.Column(float), "operands": pa.Column(str),

@@ -183,6 +183,8 @@ def _fmt(value: float, like: Fig) -> str:
 
 def explain(c: Check) -> str:
     f = c.claim
+    if c.relation == "approximation":  # judged only when it holds
+        return f"The article gives the exact figure, {_op(c.operands[0])}, and rounds it as {f.text}: they agree."
     if c.verdict == CONSISTENT:
         return f"{c.formula}: as the article says ({f.text})."
     if c.verdict == ROUNDING:
