@@ -90,7 +90,7 @@ def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | N
     for group in by_sentence.values():
         for f in group:  # a share of a whole named in an earlier sentence ("… three per cent of the total budget")
             if f.kind == "percentage" and f.id not in used_claims and len(group) <= MAX_FIGURES_IN_SENTENCE:
-                add(_share_of_named(text, f, group, _window(by_sentence, f, 2)))
+                add(_share_of_named(text, f, group, _window(by_sentence, f, 0, before=2)))
     for m in MULTIPLE_RE.finditer(text):
         add(_multiple(text, m, figs, by_sentence))
     checks.sort(key=lambda c: c.claim.start)
@@ -294,8 +294,13 @@ def _share_of_named(text: str, n: Fig, sentence: list[Fig], window: list[Fig]) -
 
     def named(noun: str) -> Fig | None:
         noun = noun.lower().rstrip("s")
-        hits = [f for f in window if f.kind == "money" and f.sentence < n.sentence and re.search(
-            rf"\b{noun}s?\b", text[max(0, f.start - 30):f.end + 30], re.I)]
+        def near(f: Fig) -> str:  # the words around the sum, within its own clause
+            left = re.search(r"[^.;:]{0,30}$", text[max(0, f.start - 30):f.start]).group(0)
+            right = re.match(r"[^.;:]{0,30}", text[f.end:f.end + 30]).group(0)
+            return f"{left} {right}"
+
+        hits = [f for f in window if f.kind == "money" and f.sentence < n.sentence
+                and re.search(rf"\b{noun}s?\b", near(f), re.I)]
         return hits[0] if len(hits) == 1 else None
 
     part, whole = named(subject.group("noun")), named(of.group("noun"))

@@ -137,6 +137,8 @@ def judge(c: Check) -> Check | None:
     ("more than 92,000"): the text does not give enough to call it wrong."""
     f = c.claim
     p = precision(f) if f.kind != "multiple" else 0.1 * f.value  # "doubled" is said of 1.95 times as well
+    if c.relation == "parts":
+        p = 1.0  # a whole counted from its parts is exact: "50 councils" asked is not "about 50"
     v = verdict_of(f.value, c.computed, p, f.qualifier)
     if v is None and c.relation == "span" and f.value == c.computed + 1:
         v = ROUNDING  # "13 years, from 2003 to 2015": both end years counted
