@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..meta import ArticleMeta, load_meta, sidecar_for
 from ..text import read_article, sentence_spans, split_paragraphs
 from . import arithmetic
+from .years import money_years
 from .dates import find_dates
 from .entities import Organisation, Person, find_organisations, find_people
 from .figures import extract_figures
@@ -106,10 +107,13 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
     } for p in people]
     org_rows = [{"name": o.name, "mentions": len(o.positions), "first_start": o.positions[0],
                  "first_end": o.positions[0] + len(o.name)} for o in orgs]
-    date_rows = [{"text": text[d.start:d.end], "date": d.date, "precision": d.precision, "relative": d.relative,
-                  "start": d.start, "end": d.end} for d in dates]
     para_rows = [{"paragraph": p.index, "start": p.start, "end": p.end, "is_bullet": p.is_bullet, "text": p.text}
                  for p in paras]
+    date_rows = [{"text": text[d.start:d.end], "date": d.date, "precision": d.precision, "relative": d.relative,
+                  "start": d.start, "end": d.end} for d in dates]
+    years = money_years(text, fig_rows, date_rows, sentences)
+    for r in fig_rows:
+        r["year"], r["year_basis"] = years.get(r["figure_id"], ("", ""))
     check_rows = arithmetic.check_rows(text, fig_rows, sentences)
     rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,
             "organisations": org_rows, "dates": date_rows, "checks": check_rows}

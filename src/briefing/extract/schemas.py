@@ -31,6 +31,8 @@ def schemas() -> dict:
             "paragraph": pa.Column(int, pa.Check.ge(0)),
             "in_quote": pa.Column(bool),
             "context": pa.Column(str),
+            "year": pa.Column(str, pa.Check.str_matches(r"^(?:|(?:1[89]|2\d)\d\d(?:-\d\d)?)$")),
+            "year_basis": pa.Column(str, pa.Check.isin(["", "financial", "calendar"])),
         },
         checks=[pa.Check(lambda df: (df["end"] > df["start"]).all(), error="end must be after start"),
                 pa.Check(lambda df: (df["vague"] | df["value"].notna()).all(), error="a precise figure needs a value")],
@@ -89,7 +91,8 @@ def schemas() -> dict:
 
 _TYPES = {"paragraphs": dict(paragraph=int, start=int, end=int, is_bullet=bool, text=str),
           "figures": dict(figure_id=str, kind=str, text=str, value=float, value_max=float, unit=str, qualifier=str,
-                          vague=bool, start=int, end=int, paragraph=int, in_quote=bool, context=str),
+                          vague=bool, start=int, end=int, paragraph=int, in_quote=bool, context=str, year=str,
+                          year_basis=str),
           "quotes": dict(quote_id=str, speaker=str, speaker_type=str, role=str, text=str, start=int, end=int,
                          paragraph_start=int,
                          paragraph_end=int, kind=str, attribution=str),
