@@ -151,3 +151,51 @@ def comparators_chart(df, highlight: str, source: str) -> Chart:
     return Chart(svg, f"Horizontal bar chart of years of custody per person convicted. {desc}.{extra}",
                  "Years of custody per person convicted in UK group child-sexual-exploitation prosecutions; "
                  f"{HATCHED} are lower bounds or partial totals." + extra, source)
+
+
+def budget_chart(comps, source: str) -> Chart:
+    """Budget against spend, one pair of bars per entity, the difference written at the end of the spend bar."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.75 * len(comps) + 1.1))
+        t = comps.iloc[::-1].reset_index(drop=True)
+        h = 0.36
+        scale = 1e9 if t[["budget", "spend"]].to_numpy().max() >= 1e9 else 1e6
+        unit = "bn" if scale == 1e9 else "m"
+        labels = [_entity_label(r) for r in t.itertuples()]
+        ys = range(len(t))
+        ax.barh([y + h / 2 for y in ys], t["budget"] / scale, h, color=SKY, label="Budget")
+        spend = ax.barh([y - h / 2 for y in ys], t["spend"] / scale, h, color=BLUE, label="Spend")
+        for b, r in zip(spend, t.itertuples()):
+            if r.spend_kind == "projected":
+                b.set_hatch(HATCH)
+                b.set_edgecolor("white")
+                b.set_linewidth(0)
+            word = "over" if r.difference > 0 else "under"
+            colour = VERMILION if r.difference > 0 else GREEN
+            ax.annotate(f"{r.spend_text} ({abs(r.pct_of_budget):.1f}% {word})",
+                        (b.get_width(), b.get_y() + b.get_height() / 2), va="center", fontsize=9, color=colour,
+                        xytext=(3, 0), textcoords="offset points")
+        ax.set_yticks(list(ys), labels)
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(0, t[["budget", "spend"]].to_numpy().max() / scale * 1.45)
+        sym = "£" if (t["currency"] == "GBP").all() else ""
+        ax.set_xlabel(f"{sym}{unit}" if sym else f"{unit} ({', '.join(sorted(set(t['currency'])))})")
+        handles = [Patch(color=SKY, label="Budget"), Patch(color=BLUE, label="Spend")]
+        if (t["spend_kind"] == "projected").any():
+            handles.append(Patch(facecolor=BLUE, hatch=HATCH, edgecolor="white", label="Projected spend"))
+        ax.legend(handles=handles, frameon=False, loc="lower right")
+        ax.set_title("Spend against budget", loc="left", fontweight="bold")
+        svg = _svg(fig)
+    desc = "; ".join(f"{_entity_label(r)}: budget {r.budget_text}, "  # the sums as the article prints them
+                     f"{'projected ' if r.spend_kind == 'projected' else ''}spend {r.spend_text}, "
+                     f"{abs(r.pct_of_budget):.1f}% {'over' if r.difference > 0 else 'under'}" for r in comps.itertuples())
+    return Chart(svg, f"Horizontal bar chart of budget and spend per body. {desc}.",
+                 "Spend against budget as the article reports them; the percentage is the difference as a share of "
+                 "the budget.", source)
+
+
+def _entity_label(r) -> str:
+    name = r.entity or "Unnamed in the article"
+    name = name[0].upper() + name[1:]
+    return f"{name} ({r.year})" if r.year else name

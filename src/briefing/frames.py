@@ -117,6 +117,23 @@ def per_unit(df: pd.DataFrame):
         uuid="per-unit")
 
 
+def sums(df: pd.DataFrame, base_year: str):
+    view = df.assign(cash=[money(v, c) for v, c in zip(df["nominal"], df["currency"])],
+                     real_shown=[money(v, c, 2) for v, c in zip(df["real"], df["currency"])])
+    return _styled(view, f"Every sum of money: what it is, its year, and in {base_year} prices", {
+        "text": "As printed", "role": "What it is", "entity": "Whose", "year": "Year", "year_basis": "Year basis",
+        "deflated_as": "Deflated as", "real_shown": f"Real ({base_year})", "deflator_status": "Status"}, uuid="sums")
+
+
+def budget(df: pd.DataFrame):
+    view = df.assign(diff=[("+" if d > 0 else "") + money(d, c) for d, c in zip(df["difference"], df["currency"])],
+                     share=[pct(p, signed=True) for p in df["pct_of_budget"]])
+    return _styled(view, "Spend against budget, as the article reports them", {
+        "entity": "Body", "year": "Year", "budget_text": "Budget", "spend_text": "Spend", "spend_kind": "Spend is",
+        "diff": "Difference", "share": "% of budget", "stated_text": "Article says", "stated_verdict": "Check"},
+        uuid="budget")
+
+
 def findings(items: list[dict]):
     """Findings as a Markdown list (each with its source)."""
     from IPython.display import Markdown

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import __version__, chart
 from .extract import read_tables
-from .format import money, number, pct
+from .format import number, pct
 from .stages import load_chart
 from .text import sentence_spans, split_paragraphs
 
@@ -91,6 +91,13 @@ class Briefing:
     processed: Path
 
 
+def _optional_csv(path: Path, numeric: list[str]) -> pd.DataFrame:
+    """A table notebook 02 writes since budget stories were analysed; empty when an older run did not."""
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in numeric})
+
+
 def load(processed_dir: str | Path, params: dict | None = None) -> Briefing:
     processed = Path(processed_dir)
     article, text, tables = read_tables(processed)
@@ -101,6 +108,8 @@ def load(processed_dir: str | Path, params: dict | None = None) -> Briefing:
         findings = json.loads((fdir / "findings.json").read_text(encoding="utf-8"))
         funding = {
             "series": pd.read_csv(fdir / "series.csv", keep_default_na=False, na_values={"real": [""], "deflator": [""]}),
+            "sums": _optional_csv(fdir / "sums.csv", ["real", "deflator"]),
+            "budget": _optional_csv(fdir / "budget.csv", ["pct_of_budget"]),
             "growth": json.loads((fdir / "growth.json").read_text(encoding="utf-8")),
             "per_unit": pd.read_csv(fdir / "per_unit.csv", keep_default_na=False, na_values={"share_pct": [""]}),
             "dir": fdir,
@@ -245,6 +254,12 @@ def key_figures(b: Briefing) -> str:
                                    b.funding_findings["deflator_source"]))
         for _, u in b.funding["per_unit"].iterrows():
             cards.append(_card(cited(b, u["figure_id"]), f"for {e(u['count_text'])}", "the article"))
+        comps = b.funding.get("budget", pd.DataFrame())
+        for _, c in comps.head(2).iterrows():
+            who = c["entity"] or "spend"
+            cards.append(_card(e(pct(c["pct_of_budget"], signed=True)),
+                               f"{who[0].upper() + who[1:]}: spend against budget" + (f", {c['year']}" if c["year"] else ""),
+                               "the article"))
     c = _checks(b)
     for _, r in c[c["verdict"] == "likely_typo"].head(2).iterrows():  # a misprint a reader should not repeat
         cards.insert(0, _card(f'{e(r["claim_text"])}{b.notes.cite(int(r["claim_start"]), int(r["claim_end"]))}',
@@ -321,44 +336,10 @@ def sentencing_section(b: Briefing) -> str:
 
 
 def funding_section(b: Briefing) -> str:
-    f = b.funding
-    if not f:
-        return ""
-    body = ""
-    ff = b.funding_findings
-    if not f["growth"] and f["per_unit"].empty:
-        figs = b.tables["figures"]
-        sums = figs[figs["kind"] == "money"]
-        if sums.empty:
-            return ""  # listed in absent_section
-        items, more = listed(sums, lambda r: f"<li>{cited(b, r['figure_id'])}</li>", "sums", "figures.csv")
-        body += ("<p>The article's sums of money come without the years needed to put them in real terms:</p><ul>"
-                 + "".join(items) + "</ul>" + more)
-        return section("funding", "Funding", body)
-    for g in f["growth"]:
-        t = f["series"][f["series"]["series_id"] == g["series_id"]]
-        body += f"<p class=\"lede\">{e(next(x['text'] for x in ff['findings'] if x['id'] == g['series_id'] + '-real'))}</p>" \
-            if any(x["id"] == g["series_id"] + "-real" for x in ff["findings"]) else ""
-        body += figure_html(load_chart(f["dir"], f"chart-{g['series_id']}"), f"fig-{g['series_id']}")
-        rows = [[e(r["financial_year"]), cited(b, r["figure_id"]), e(money(r["real"], g["currency"], 2)),
-                 e(f"{r['deflator']:.4f}" if r["deflator"] == r["deflator"] else "–"),
-                 e(r["deflator_status"])] for _, r in t.iterrows()]
-        body += table_html(f"{g['label']} in cash and real terms ({ff['base_year']} prices; {ff['deflator_source']})",
-                           ["Financial year", "Cash", f"Real ({ff['base_year']} prices)", "Deflator", "Status"], rows, "funding")
-        body += table_html("Growth over the period", ["Measure", "Cash", "Real terms"], [
-            ["Change", e(money(g["nominal_change"], g["currency"], 2)), e(money(g["real_change"], g["currency"], 2))],
-            ["Ratio", e(f"{g['nominal_ratio']:.2f}×"), e(f"{g['real_ratio']:.2f}×")],
-            ["Change, %", e(pct(g["nominal_pct"])), e(pct(g["real_pct"]))],
-            [f"Growth a year over {int(g['years'])} years", e(pct(g["nominal_cagr_pct"])), e(pct(g["real_cagr_pct"]))],
-        ], "growth")
-    if not f["per_unit"].empty:
-        rows, more = listed(f["per_unit"], lambda u: [
-            cited(b, u["figure_id"]), cited(b, u["count_id"]), e(f"{money(u['per_unit'], u['currency'])} a {u['per']}"),
-            e(pct(u["share_pct"]) + f" of {u['share_of']}" if u["share_of"] else "–")], "sums per unit",
-            "funding/per_unit.csv")
-        body += table_html("Sums per unit (from the article's own figures)", ["Sum", "For", "Per unit", "Share of latest budget"],
-                           rows, "per-unit") + more
-    return section("funding", "Funding", body)
+    """Funding: series in real terms, spend against budget, every sum with its year (``funding_report``)."""
+    from .funding_report import funding_section as section_html
+
+    return section_html(b)
 
 
 # an unattributed quotation of fewer words than this is a phrase in quotation marks, not a voice

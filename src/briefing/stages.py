@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import deflators, funding, sentencing
+from . import budget, deflators, funding, sentencing
 from .chart import Chart
 from .extract import read_tables
 
@@ -48,13 +48,15 @@ class FundingResult:
     per_unit: pd.DataFrame | None = None
     findings: list = field(default_factory=list)
     charts: list = field(default_factory=list)
+    sums: pd.DataFrame | None = None         # every sum: role, entity, year, real terms
+    comparisons: pd.DataFrame | None = None  # spend against budget per entity
 
 
 def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: str = "gdp", base_year: str = "") -> FundingResult:
     from . import charts
 
     processed_dir, reference_dir = Path(processed_dir), Path(reference_dir)
-    _, _, tables = read_tables(processed_dir)
+    _, text, tables = read_tables(processed_dir)
     series_df = deflators.load_deflator(deflator, reference_dir)
     base_year = deflators.check_base_year(series_df, base_year, deflator)
     figs = tables["figures"]
@@ -74,7 +76,21 @@ def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: 
             res.charts.append(ch)
             _save_chart(out, f"chart-{s.series_id}", ch)
     res.per_unit = funding.per_unit(figs, series)
-    res.findings = funding.findings(res.tables, res.per_unit, deflator, base_year)
+    dname, dsource = ("GDP deflator" if deflator == "gdp" else "CPI"), deflators.DEFLATORS[deflator][1]
+    res.sums = budget.sums_table(figs, text, series_df, base_year)
+    res.comparisons = budget.comparisons(res.sums, tables["checks"], text)
+    if not res.comparisons.empty:
+        ch = charts.budget_chart(res.comparisons, "Source: the article.")
+        res.charts.append(ch)
+        _save_chart(out, "chart-budget", ch)
+    # the series' findings come first: the briefing's summary quotes the first finding
+    series_findings = funding.findings(res.tables, res.per_unit, deflator, base_year)
+    unit_findings = [f for f in series_findings if f["id"].endswith("-per-unit")]
+    res.findings = ([f for f in series_findings if f not in unit_findings]
+                    + budget.findings(res.comparisons, res.sums, dname, base_year, dsource,
+                                     {p["figure_id"] for s in series for p in s.points}) + unit_findings)
+    res.sums.to_csv(out / "sums.csv", index=False, lineterminator="\n")
+    res.comparisons.to_csv(out / "budget.csv", index=False, lineterminator="\n")
     pd.concat(rows).to_csv(out / "series.csv", index=False, lineterminator="\n") if rows else \
         pd.DataFrame(columns=["series_id"]).to_csv(out / "series.csv", index=False)
     (out / "growth.json").write_text(json.dumps([{"series_id": s.series_id, "label": s.label, "currency": s.unit,

@@ -16,7 +16,8 @@ FINANCIAL, CALENDAR = "financial", "calendar"
 CARRY = re.compile(r"\b(?:during|over|in|for|across)\s+(?:this|that|the\s+same)\s+(?:period|time|year)\b|"
                    r"\bthat\s+year\b|\bthe\s+same\s+year\b", re.I)
 # a present or future marker between a year and a sum: "in 2013 it spent £5m; it now spends £8m"
-NOT_THAT_YEAR = re.compile(r"\b(?:now|currently|today|this\s+year|next\s+year|last\s+year|since)\b", re.I)
+NOT_THAT_YEAR = re.compile(r"\b(?:now|currently|today|this\s+year|next\s+year|last\s+year|since|"
+                           r"(?:up|down|rising|falling|increased?|decreased?|risen|fallen)\s+from)\b", re.I)
 
 
 def _fy(first: int) -> str:

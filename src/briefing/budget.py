@@ -1,0 +1,240 @@
+"""Budget stories: what each sum of money is (a budget, a spend, an overspend, a gap…), every sum with a year in
+real terms, and spend set against budget per entity ("Councils in Wales", "Bridgend council").
+
+It reads the tables of ``briefing extract``: the year of each sum from ``figures.csv`` and the differences the
+article states from ``checks.csv`` (the arithmetic module's relations), so no sentence is parsed here twice.
+Caution first: a sum's role comes from the words of its own clause; a pair is made only where a clause names one
+spend and one budget in the same currency (or a sentence names one and the next, starting "Its" or "Their",
+names the other). Anything less clear is listed without a role, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .deflators import fy_label
+from .format import money
+
+ROLES = ("budget", "spend", "overspend", "underspend", "gap", "cut", "increase", "grant", "saving")
+# cue words, looked for in the sum's clause; the nearest cue before the sum wins, a cue right after it first
+CUES = {
+    # "surpassing their budgets by £108m": a budget noun followed by "by" names the difference, not the budget
+    "overspend": r"overspen[dt]\w*|over[-\s]budget|surpass\w*|exceed\w*|overshoot|overshot|budgets?\s+by",
+    "underspend": r"under[-\s]?spen[dt]\w*|under[-\s]budget",
+    "gap": r"(?:funding\s+)?gap|shortfall|deficit|black\s+hole",
+    "budget": r"budget\w*|allocat\w*|set\s+aside|(?:was|were|been)\s+set|planned|forecast",
+    "spend": r"spen[dt]\w*|outturn|costs?|costing|projected|expenditure",
+    # a cut or an increase names the sum only as a noun ("a £5m cut", "an increase of £2m"): "increased from £24m"
+    # is a budget at two dates
+    "cut": r"(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:cut|reduction)\s+(?:of|worth)|savings?\s+cuts?\s+of",
+    "increase": r"(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:increase|rise|uplift|boost)\s+(?:of|worth)",
+    "grant": r"grants?|award\w*|fund(?:ed|ing)?\s+(?:of|worth)|funding\s+of",
+    "saving": r"savings?",
+}
+AFTER = {
+    "overspend": r"^\s*(?:(?:over|above|more\s+than)\s+(?:its|the|their|a|his|her)\s+(?:[\w-]+\s+)?budget|overspend)",
+    "underspend": r"^\s*(?:(?:under|below|less\s+than)\s+(?:its|the|their|a|his|her)\s+(?:[\w-]+\s+)?budget|underspend)",
+    "gap": r"^\s*(?:funding\s+)?(?:gap|shortfall|deficit|black\s+hole)\b",
+    "budget": r"^\s*(?:annual\s+|total\s+)?budget\b",
+    "cut": r"^\s*(?:cuts?|reduction)\b",
+    "increase": r"^\s*(?:increase|rise|uplift|boost)\b",
+    "grant": r"^\s*grant\b",
+    "saving": r"^\s*savings?\b",
+}
+MAX_LONE_FINDINGS = 5  # the sums table lists every one; findings are for reading
+PROJECTED = re.compile(r"\b(?:projected|forecast|expected|will\s+(?:have\s+)?spen[dt]|set\s+to|on\s+course)\b", re.I)
+SUBJECT_VERB = re.compile(r"\b(?:will\s+(?:have\s+)?(?:been\s+)?|(?:has|have|had)\s+(?:been\s+)?|is\s+|are\s+|was\s+|"
+                          r"were\s+)?"
+                          r"(?:spent|spend|spends|overspent|underspent|set|received|receives?|given|allocated|"
+                          r"faces?|expects?|projected|projects?|reported|cost|costs)\b", re.I)
+# "The force's budget for 2022/23": the body is the possessor of the sum's noun
+POSSESSOR = re.compile(r"^(?P<who>.+?)['’]s?\s+(?:[\w-]+\s+)?(?:budget|spending|spend|deficit|overspend|underspend|"
+                       r"costs?|accounts?|grant)\b", re.I)
+NOT_A_BODY = {"which", "that", "who", "it", "they", "this", "these", "those", "what", "and", "but"}
+DETERMINER = re.compile(r"\b(?:the|its|their|this|one|each)\s+", re.I)
+PRONOUN_START = re.compile(r"^\s*(?:Its|Their|It|They|The\s+department's|The\s+council's)\b")
+
+
+def role_of(text: str, start: int, end: int) -> str:
+    """The role the words of a sum's own clause give it, or '' when they give none."""
+    right = re.match(r"[^.;,–—(\n]{0,50}", text[end:end + 50]).group(0)
+    for role, pattern in AFTER.items():
+        if re.match(pattern, right, re.I):
+            return role
+    left = re.search(r"[^.;–—(\n]{0,70}$", text[max(0, start - 70):start]).group(0)
+    best, where = "", -1
+    for role, pattern in CUES.items():
+        for m in re.finditer(rf"\b(?:{pattern})\b", left, re.I):
+            if m.start() > where:
+                best, where = role, m.start()
+    return best
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos))
+    e = min([i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0] or [len(text)])
+    return s + 1 if s >= 0 else 0, e
+
+
+def entity_of(text: str, start: int) -> str:
+    """Who spends or budgets: the subject of the sum's sentence, from its last determiner to its verb ("the county
+    council"), or its whole head when short ("Councils in Wales")."""
+    s, _ = _sentence_bounds(text, start)
+    head = text[s:start]
+    m = None
+    for m in SUBJECT_VERB.finditer(head):
+        break
+    if m is None:
+        return ""
+    subject = head[:m.start()].strip(" ,")
+    subject = subject.rsplit(",", 1)[-1].strip()
+    owner = POSSESSOR.match(subject)
+    if owner:
+        subject = owner.group("who")
+    # the last determiner starts the subject ("By the end of March the county council"), unless a preposition
+    # puts it inside a longer one ("The public inquiry into the collapse of the flats")
+    d = [m for m in DETERMINER.finditer(subject)
+         if not re.search(r"\b(?:into|of|for|on|about|with|from|by|over|in|at)\s+$", subject[:m.start()], re.I)]
+    if d:
+        subject = subject[d[-1].start():]
+    subject = re.split(r"\s+(?:into|about|over|on|with)\s+", subject, maxsplit=1)[0]
+    words = subject.split()
+    if not words or len(words) > 8 or PRONOUN_START.match(subject) or words[0].lower() in NOT_A_BODY:
+        return ""
+    return " ".join(words)
+
+
+def sums_table(figures: pd.DataFrame, text: str, deflator: pd.DataFrame, base_year: str) -> pd.DataFrame:
+    """Every sum of money with its role, year and, when it has a year, its value in base-year prices."""
+    idx = deflator.set_index("financial_year")
+    base = float(idx.loc[base_year, "index"]) if base_year in idx.index else float("nan")
+    rows = []
+    money_rows = figures[(figures["kind"] == "money") & ~figures["vague"].astype(bool) & figures["value"].notna()]
+    for _, f in money_rows.iterrows():
+        year, basis = f.get("year", ""), f.get("year_basis", "")
+        fy = year if basis == "financial" else (fy_label(int(year)) if basis == "calendar" and year else "")
+        real, d, status = float("nan"), float("nan"), ""
+        if fy and fy in idx.index:
+            d = float(idx.loc[fy, "index"])
+            real, status = float(f["value"]) * base / d, str(idx.loc[fy, "status"])
+        elif fy:
+            status = "outside the deflator's range"
+        rows.append({"figure_id": f["figure_id"], "text": f["text"], "nominal": float(f["value"]),
+                     "currency": f["unit"], "role": role_of(text, int(f["start"]), int(f["end"])),
+                     "entity": entity_of(text, int(f["start"])), "year": year, "year_basis": basis,
+                     "deflated_as": fy, "deflator": d, "real": real, "deflator_status": status,
+                     "start": int(f["start"]), "end": int(f["end"]), "paragraph": int(f["paragraph"])})
+    return pd.DataFrame(rows, columns=["figure_id", "text", "nominal", "currency", "role", "entity", "year",
+                                       "year_basis", "deflated_as", "deflator", "real", "deflator_status", "start",
+                                       "end", "paragraph"])
+
+
+def _sentence_id(text: str, pos: int) -> int:
+    return _sentence_bounds(text, pos)[0]
+
+
+def comparisons(sums: pd.DataFrame, checks: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Spend against budget, one row per pair the text makes: in one sentence, or a budget in one sentence and a
+    spend in the next of the paragraph when that one starts "Its"/"Their" (or the other way round)."""
+    rows = []
+    sums = sums.assign(sentence=[_sentence_id(text, s) for s in sums["start"]])
+    used: set[str] = set()
+    by_sentence = list(sums.groupby("sentence", sort=True))
+    for i, (sid, grp) in enumerate(by_sentence):
+        budgets, spends = grp[grp["role"] == "budget"], grp[grp["role"] == "spend"]
+        pair = None
+        if len(budgets) == 1 and len(spends) == 1:
+            pair = budgets.iloc[0], spends.iloc[0]
+        elif i + 1 < len(by_sentence) and (len(budgets), len(spends)) in ((1, 0), (0, 1)):
+            nid, nxt = by_sentence[i + 1]
+            same_para = not nxt.empty and nxt["paragraph"].iloc[0] == grp["paragraph"].iloc[0]
+            nb, ns = nxt[nxt["role"] == "budget"], nxt[nxt["role"] == "spend"]
+            if same_para and PRONOUN_START.match(text[nid:nid + 40]):
+                if len(budgets) == 1 and len(ns) == 1 and nb.empty:
+                    pair = budgets.iloc[0], ns.iloc[0]
+                elif len(spends) == 1 and len(nb) == 1 and ns.empty:
+                    pair = nb.iloc[0], spends.iloc[0]
+        if pair is None:
+            continue
+        b, s = pair
+        if b["currency"] != s["currency"] or b["nominal"] <= 0 or b["figure_id"] in used or s["figure_id"] in used:
+            continue
+        used.update((b["figure_id"], s["figure_id"]))
+        entity = s["entity"] or b["entity"] or ""
+        claimed = _stated_difference(checks, b["figure_id"], s["figure_id"])
+        diff = s["nominal"] - b["nominal"]
+        rows.append({
+            "entity": entity, "year": s["year"], "currency": b["currency"],  # the year of the spend, not of the budget
+            "budget_id": b["figure_id"], "budget_text": b["text"], "budget": b["nominal"],
+            "spend_id": s["figure_id"], "spend_text": s["text"], "spend": s["nominal"],
+            "spend_kind": "projected" if PROJECTED.search(text[max(0, s["start"] - 80):s["start"]]) else "outturn",
+            "difference": diff, "pct_of_budget": diff / b["nominal"] * 100,
+            "direction": "over" if diff > 0 else ("under" if diff < 0 else "on budget"),
+            "stated_id": claimed.get("claim_figure_id", ""), "stated_text": claimed.get("claim_text", ""),
+            "stated_verdict": claimed.get("verdict", ""),
+        })
+    return pd.DataFrame(rows, columns=["entity", "year", "currency", "budget_id", "budget_text", "budget", "spend_id",
+                                       "spend_text", "spend", "spend_kind", "difference", "pct_of_budget",
+                                       "direction", "stated_id", "stated_text", "stated_verdict"])
+
+
+def _stated_difference(checks: pd.DataFrame, a: str, b: str) -> dict:
+    """The article's own statement of this difference, as the arithmetic checks found it."""
+    if checks is None or checks.empty:
+        return {}
+    for _, c in checks[checks["relation"] == "difference"].iterrows():
+        if set(str(c["operands"]).split(";")) == {a, b}:
+            return c.to_dict()
+    return {}
+
+
+def _plural(entity: str) -> bool:
+    """"Councils in Wales" take "their budget"; "the county council" takes "its"."""
+    head = re.split(r"\s+(?:in|of|for|across|at)\s+", entity, maxsplit=1)[0].split()
+    return bool(head) and head[-1].lower().endswith("s") and not head[-1].lower().endswith(("ss", "'s", "’s"))
+
+
+def findings(comps: pd.DataFrame, sums: pd.DataFrame, deflator_name: str, base_year: str, source: str,
+             in_series: set[str] = frozenset()) -> list[dict]:
+    """Plain sentences from the numbers: spend against budget per entity, then each lone sum with a role in real
+    terms (sums of a series have their own finding)."""
+    out = []
+    for i, c in comps.iterrows():
+        when = f" in {c['year']}" if c["year"] else ""
+        its = "their" if _plural(c["entity"]) else "its"
+        if c["entity"]:
+            who = c["entity"][0].upper() + c["entity"][1:]
+            verb = "is projected to spend" if c["spend_kind"] == "projected" else "spent"
+            head = f"{who} {verb} {c['spend_text']}{when} against a budget of {c['budget_text']}"
+        else:  # no body named: the sums alone
+            kind = "Projected spend" if c["spend_kind"] == "projected" else "Spend"
+            head, its = f"{kind} of {c['spend_text']}{when} against a budget of {c['budget_text']}", "the"
+        if c["direction"] == "on budget":
+            text = f"{head}: exactly {its} budget."
+        else:
+            stated = ""
+            if c["stated_text"]:
+                agrees = c["stated_verdict"] in ("consistent", "within_rounding")
+                stated = (f"; the article's {c['stated_text']} agrees" if agrees else
+                          f"; the article's {c['stated_text']} does not match ({c['stated_verdict'].replace('_', ' ')})")
+            over = c["difference"] > 0
+            text = (f"{head}: {abs(c['pct_of_budget']):.1f}% {'more' if over else 'less'} than {its} budget "
+                    f"({'an overspend' if over else 'an underspend'} of {money(abs(c['difference']), c['currency'])})"
+                    f"{stated}.")
+        out.append({"id": f"B{i + 1}-budget", "text": text, "value": round(float(c["pct_of_budget"]), 1),
+                    "figure_ids": [c["spend_id"], c["budget_id"]], "source": "the article"})
+    paired = set(comps["budget_id"]) | set(comps["spend_id"]) | set(comps["stated_id"]) | set(in_series)
+    lone = sums[sums["real"].notna() & ~sums["figure_id"].isin(paired) & (sums["role"] != "")]
+    lone = lone.drop_duplicates(["text", "year", "role"])  # a headline repeats the sum its story gives
+    for _, s in lone.head(MAX_LONE_FINDINGS).iterrows():
+        stated = "" if s["year_basis"] == "financial" else f", deflated as the financial year {s['deflated_as']}"
+        head = f"The {s['role']} of {s['text']}"
+        out.append({
+            "id": f"{s['figure_id']}-real",
+            "text": (f"{head} in {s['year']} is {money(s['real'], s['currency'], 2)} in {base_year} prices "
+                     f"({deflator_name}{stated})."),
+            "value": round(float(s["real"]), 2), "figure_ids": [s["figure_id"]], "source": source,
+        })
+    return out
