@@ -74,7 +74,7 @@ def test_findings_in_plain_words(funded, name):
 
 def test_the_chart_holds_the_comparisons(funded):
     folder, res = funded["wales-childrens-services.txt"]
-    chart = next(c for c in res.charts if "budget and spend" in c.alt)
+    chart = next(c for c in res.charts if "share of budget" in c.alt)
     assert "Councils in Wales (2018-19): budget £1.106bn, spend £1.214bn, 9.8% over" in chart.alt
     assert "Bridgend County Borough Council (2018-19): budget £55.020m, spend £64.310m, 16.9% over" in chart.alt
     assert (folder / "funding" / "chart-budget.svg").exists()

@@ -48,6 +48,7 @@ STYLE = {
     # labels are names and titles from articles and case files: "$x^$" is text, never TeX for mathtext to parse
     "text.parse_math": False,
 }
+STYLE_AXES_TOP, STYLE_AXES_BOTTOM = 0.88, 0.11  # matplotlib's default subplot frame, as a fraction of the figure
 WIDTH_IN = 6.3  # A4 text width at 2 cm margins, so sizes in points hold on paper
 
 
@@ -154,45 +155,52 @@ def comparators_chart(df, highlight: str, source: str) -> Chart:
 
 
 def budget_chart(comps, source: str) -> Chart:
-    """Budget against spend, one pair of bars per entity, the difference written at the end of the spend bar."""
+    """Spend as a share of budget, one bar per body: bodies of any size on one scale (a county and the nation's
+    councils differ a hundredfold in money, not in how far they overspent). The budget is the line at 100%;
+    the part of a bar beyond it, the overspend, is vermilion; an underspend leaves the gap to the line outlined."""
+    t = comps.iloc[::-1].reset_index(drop=True)
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.75 * len(comps) + 1.1))
-        t = comps.iloc[::-1].reset_index(drop=True)
-        h = 0.36
-        scale = 1e9 if t[["budget", "spend"]].to_numpy().max() >= 1e9 else 1e6
-        unit = "bn" if scale == 1e9 else "m"
-        labels = [_entity_label(r) for r in t.itertuples()]
-        ys = range(len(t))
-        ax.barh([y + h / 2 for y in ys], t["budget"] / scale, h, color=SKY, label="Budget")
-        spend = ax.barh([y - h / 2 for y in ys], t["spend"] / scale, h, color=BLUE, label="Spend")
-        for b, r in zip(spend, t.itertuples()):
-            if r.spend_kind == "projected":
-                b.set_hatch(HATCH)
-                b.set_edgecolor("white")
-                b.set_linewidth(0)
+        height = 0.5 * len(t) + 1.0
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+        share = t["spend"] / t["budget"] * 100
+        for y, (r, sh) in enumerate(zip(t.itertuples(), share)):
+            projected = r.spend_kind == "projected"
+            kw = {"hatch": HATCH, "edgecolor": "white", "linewidth": 0} if projected else {}
+            ax.barh(y, min(sh, 100), color=BLUE, height=0.6, **kw)
+            if sh > 100:
+                ax.barh(y, sh - 100, left=100, color=VERMILION, height=0.6, **kw)
+            elif sh < 100:
+                ax.barh(y, 100 - sh, left=sh, facecolor="white", edgecolor=GREEN, linewidth=1.2, height=0.6)
             word = "over" if r.difference > 0 else "under"
-            colour = VERMILION if r.difference > 0 else GREEN
-            ax.annotate(f"{r.spend_text} ({abs(r.pct_of_budget):.1f}% {word})",
-                        (b.get_width(), b.get_y() + b.get_height() / 2), va="center", fontsize=9, color=colour,
-                        xytext=(3, 0), textcoords="offset points")
-        ax.set_yticks(list(ys), labels)
+            ax.annotate(f"{r.spend_text} against {r.budget_text} ({abs(r.pct_of_budget):.1f}% {word})",
+                        (max(sh, 100), y), va="center", fontsize=9, xytext=(4, 0), textcoords="offset points",
+                        color=VERMILION if r.difference > 0 else INK)
+        ax.axvline(100, color=INK, linewidth=1)
+        ax.set_yticks(range(len(t)), [_entity_label(r) for r in t.itertuples()])
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(0, t[["budget", "spend"]].to_numpy().max() / scale * 1.45)
-        sym = "£" if (t["currency"] == "GBP").all() else ""
-        ax.set_xlabel(f"{sym}{unit}" if sym else f"{unit} ({', '.join(sorted(set(t['currency'])))})")
-        handles = [Patch(color=SKY, label="Budget"), Patch(color=BLUE, label="Spend")]
+        ax.set_xlim(0, max(share.max(), 100) * 1.9)
+        ax.set_xlabel("Spend as a share of budget (%; the line is the budget)")
+        handles = [Patch(color=BLUE, label="Spend within budget")]
+        if (share > 100).any():
+            handles.append(Patch(color=VERMILION, label="Overspend"))
+        if (share < 100).any():
+            handles.append(Patch(facecolor="white", edgecolor=GREEN, label="Underspend"))
         if (t["spend_kind"] == "projected").any():
-            handles.append(Patch(facecolor=BLUE, hatch=HATCH, edgecolor="white", label="Projected spend"))
-        ax.legend(handles=handles, frameon=False, loc="lower right")
+            handles.append(Patch(facecolor=BLUE, hatch=HATCH, edgecolor="white", label="Projected, not yet spent"))
+        # under the chart, not beside the bars, whose labels it would cover
+        below = 0.62 / (height * (STYLE_AXES_TOP - STYLE_AXES_BOTTOM))  # 0.62 in under the axis, past its label
+        ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(0.0, -below), ncol=len(handles),
+                  fontsize=8.5, handlelength=1.4, columnspacing=1.2)
+        ax.set_axisbelow(True)
         ax.set_title("Spend against budget", loc="left", fontweight="bold")
         svg = _svg(fig)
     desc = "; ".join(f"{_entity_label(r)}: budget {r.budget_text}, "  # the sums as the article prints them
                      f"{'projected ' if r.spend_kind == 'projected' else ''}spend {r.spend_text}, "
                      f"{abs(r.pct_of_budget):.1f}% {'over' if r.difference > 0 else 'under'}" for r in comps.itertuples())
-    return Chart(svg, f"Horizontal bar chart of budget and spend per body. {desc}.",
-                 "Spend against budget as the article reports them; the percentage is the difference as a share of "
-                 "the budget.", source)
+    return Chart(svg, f"Horizontal bar chart of spend as a share of budget per body. {desc}.",
+                 "Spend against budget as the article reports them, as a share of each budget; the percentage is the "
+                 "difference as a share of the budget.", source)
 
 
 def _entity_label(r) -> str:
