@@ -22,7 +22,10 @@ def funding_section(b: Briefing) -> str:
     if not f:
         return ""
     sums = f.get("sums", pd.DataFrame())
-    dated = sums[sums["year"].astype(str) != ""] if not sums.empty else sums
+    # a sum analysed in a series or per unit is shown there, not again; the budget table has no real terms, so
+    # the sums it compares are listed here too
+    shown = set(f["series"].get("figure_id", [])) | set(f["per_unit"].get("figure_id", []))
+    dated = sums[(sums["year"].astype(str) != "") & ~sums["figure_id"].isin(shown)] if not sums.empty else sums
     comps = f.get("budget", pd.DataFrame())
     if not f["growth"] and f["per_unit"].empty and dated.empty and comps.empty:
         figs = b.tables["figures"]
@@ -97,10 +100,12 @@ def _sums(b: Briefing, dated: pd.DataFrame) -> str:
                 e(money(s["real"], s["currency"], 2)), e(note or "–")]
 
     rows, more = listed(dated, row, "sums", "funding/sums.csv")
-    undated = len(b.funding["sums"]) - len(dated)
+    undated = int((b.funding["sums"]["year"].astype(str) == "").sum())
     tail = (f"<p>{undated} other {'sum has' if undated == 1 else 'sums have'} no year in the article and "
             f"{'is' if undated == 1 else 'are'} not put in real terms.</p>") if undated else ""
-    return table_html(f"Every sum with a year, in {ff['base_year']} prices ({ff['deflator_source']})",
+    return table_html(f"Other sums with a year, in {ff['base_year']} prices ({ff['deflator_source']})"
+                      if b.funding["growth"] else f"Every sum with a year, in {ff['base_year']} prices "
+                                                  f"({ff['deflator_source']})",
                       ["Sum", "What it is", "Year", f"Real ({ff['base_year']} prices)", "Note"], rows,
                       "sums") + more + tail
 
