@@ -127,3 +127,18 @@ def test_the_seed_keeps_its_numbers(tmp_path):
     assert res.findings[0]["id"] == "S1-real" and res.comparisons.empty
     # the series' sums get no second real-terms finding of their own
     assert not any(f["id"] in ("F010-real", "F012-real") for f in res.findings)
+
+
+@pytest.mark.parametrize("name, says_no_years", [("no-years-budget.txt", True), ("wales-childrens-services.txt", False),
+                                                 ("underspend-committed.txt", False)])
+def test_the_funding_section_says_no_years_only_when_no_sum_has_one(funded, name, says_no_years):
+    from briefing import report
+
+    folder, _ = funded[name]
+    html = report.funding_section(report.load(folder))
+    assert ("come without the years" in html) == says_no_years
+    if name == "wales-childrens-services.txt":
+        assert "Spend against budget" in html and 'id="fig-budget"' in html
+        assert "9.8% more than their budget" in html and "+16.9%" in html
+    if name == "underspend-committed.txt":  # a lone sum: in real terms, no chart
+        assert "Every sum with a year" in html and "<svg" not in html and "2019-20" in html

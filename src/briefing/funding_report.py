@@ -22,9 +22,11 @@ def funding_section(b: Briefing) -> str:
     if not f:
         return ""
     sums = f.get("sums", pd.DataFrame())
-    # a sum analysed in a series or per unit is shown there, not again; the budget table has no real terms, so
-    # the sums it compares are listed here too
-    shown = set(f["series"].get("figure_id", [])) | set(f["per_unit"].get("figure_id", []))
+    # a series' sums are in its own cash-and-real table; beside a series, a sum per unit is read against the
+    # series (its share of the latest figure) in the per-unit table, not again here
+    shown = set(f["series"].get("figure_id", []))
+    if f["growth"]:
+        shown |= set(f["per_unit"].get("figure_id", []))
     dated = sums[(sums["year"].astype(str) != "") & ~sums["figure_id"].isin(shown)] if not sums.empty else sums
     comps = f.get("budget", pd.DataFrame())
     if not f["growth"] and f["per_unit"].empty and dated.empty and comps.empty:
