@@ -33,7 +33,7 @@ def test_extract_writes_tables(tmp_path):
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["article.json", "text.txt", "paragraphs.csv", "figures.csv", "quotes.csv", "people.csv", "organisations.csv",
-         "dates.csv", "checks.csv"])
+         "dates.csv", "checks.csv", "defendants.csv", "court.csv", "court.json"])
     assert "£48m" in (out / "figures.csv").read_text(encoding="utf-8")
 
 

@@ -20,7 +20,7 @@ from .. import __version__, slugs
 from ..errors import InputError
 from ..meta import ArticleMeta, load_meta, sidecar_for
 from ..text import read_article, sentence_spans, split_paragraphs
-from . import arithmetic
+from . import arithmetic, court
 from .years import money_years
 from .dates import find_dates
 from .entities import Organisation, Person, find_organisations, find_people
@@ -28,7 +28,7 @@ from .figures import extract_figures
 from .quotes import attribute, find_quote_spans
 from .schemas import COLUMNS
 
-TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates", "checks"]
+TABLES = ["paragraphs", "figures", "quotes", "people", "organisations", "dates", "checks", "defendants", "court"]
 CONTEXT_CHARS = 600  # the longest sentence kept whole in figures.csv (real ones are under 400 characters)
 
 
@@ -115,8 +115,19 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
     for r in fig_rows:
         r["year"], r["year_basis"] = years.get(r["figure_id"], ("", ""))
     check_rows = arithmetic.check_rows(text, fig_rows, sentences)
+    defendants = court.find_defendants(text, sentences, people, [(r["start"], r["value"]) for r in fig_rows
+                                                                if r["unit"] == "age_years" and r["value"]])
+    defendant_rows = [{
+        "name": d.name, "age": d.age, "outcome": d.outcome, "sentence": d.sentence, "term_years": d.term_years,
+        "minimum_term_years": d.minimum_term_years, "suspended_years": d.suspended_years,
+        "offences": ";".join(d.offences), "text": text[d.start:d.end], "start": d.start, "end": d.end,
+        "paragraph": para_of(d.start)} for d in defendants]
+    record = court.case_record(text, sentences, fig_rows, date_rows, people, defendants)
+    court_rows = [{"fact": k, "value": json.dumps(v["value"], ensure_ascii=False), "figure_id": v["figure_id"],
+                   "text": v["text"], "start": v["start"], "end": v["end"]} for k, v in record.items()]
     rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,
-            "organisations": org_rows, "dates": date_rows, "checks": check_rows}
+            "organisations": org_rows, "dates": date_rows, "checks": check_rows, "defendants": defendant_rows,
+            "court": court_rows}
     from .schemas import schemas  # pandera is imported only where tables are made, not where they are read
 
     tables = {}
@@ -185,7 +196,7 @@ def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Ex
 
 
 # what a tables folder holds: notebook 01's files and the subfolders notebooks 02-04 write
-_TABLE_FILES = {"article.json", "text.txt"} | {f"{t}.csv" for t in TABLES}
+_TABLE_FILES = {"article.json", "text.txt", "court.json"} | {f"{t}.csv" for t in TABLES}
 _TABLE_DIRS = {"funding", "sentencing", "briefing"}
 
 
@@ -217,6 +228,8 @@ def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
         (tmp / "article.json").write_text(json.dumps(ex.article, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for name, df in ex.tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+        (tmp / "court.json").write_text(json.dumps(court_json(ex.tables["court"]), indent=2, ensure_ascii=False)
+                                        + "\n", encoding="utf-8")
         if out_dir.exists():
             old = out_dir.with_name(f".{out_dir.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -229,6 +242,13 @@ def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def court_json(table: pd.DataFrame) -> dict:
+    """The court record as ``court.json`` holds it: fact -> {value, figure_id, text, start, end}; {} when the
+    article is not a court story."""
+    return {r["fact"]: {"value": json.loads(r["value"]), "figure_id": r["figure_id"], "text": r["text"],
+                        "start": int(r["start"]), "end": int(r["end"])} for _, r in table.iterrows()}
 
 
 def read_tables(folder: str | Path) -> tuple[dict, str, dict[str, pd.DataFrame]]:

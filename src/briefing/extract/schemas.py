@@ -85,8 +85,25 @@ def schemas() -> dict:
         checks=[pa.Check(lambda df: (df["claim_end"] > df["claim_start"]).all(), error="claim_end after claim_start")],
         strict=True, ordered=True,
     )
+    DEFENDANTS = pa.DataFrameSchema(
+        {"name": pa.Column(str, unique=True), "age": pa.Column(float, pa.Check.in_range(10, 120), nullable=True),
+         "outcome": pa.Column(str, pa.Check.isin(["convicted", "pleaded guilty", "acquitted", "no verdict",
+                                                  "awaiting sentence", "unknown"])),
+         "sentence": pa.Column(str, pa.Check.isin(["life", "determinate", "suspended", "indefinite", "other", "none"])),
+         "term_years": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+         "minimum_term_years": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+         "suspended_years": pa.Column(float, pa.Check.in_range(0, 10), nullable=True),
+         "offences": pa.Column(str), "text": pa.Column(str), **_offsets, "paragraph": pa.Column(int, pa.Check.ge(0))},
+        strict=True, ordered=True,
+    )
+    COURT = pa.DataFrameSchema(
+        {"fact": pa.Column(str, unique=True), "value": pa.Column(str), "figure_id": pa.Column(str),
+         "text": pa.Column(str), **_offsets},
+        strict=True, ordered=True,
+    )
     return {"paragraphs": PARAGRAPHS, "figures": FIGURES, "quotes": QUOTES, "people": PEOPLE,
-            "organisations": ORGANISATIONS, "dates": DATES, "checks": CHECKS}
+            "organisations": ORGANISATIONS, "dates": DATES, "checks": CHECKS, "defendants": DEFENDANTS,
+            "court": COURT}
 
 
 _TYPES = {"paragraphs": dict(paragraph=int, start=int, end=int, is_bullet=bool, text=str),
@@ -101,6 +118,10 @@ _TYPES = {"paragraphs": dict(paragraph=int, start=int, end=int, is_bullet=bool, 
           "dates": dict(text=str, date=str, precision=str, relative=bool, start=int, end=int),
           "checks": dict(check_id=str, relation=str, claim_figure_id=str, claim_text=str, claim_start=int,
                          claim_end=int, claimed_value=float, computed_value=float, operands=str, formula=str,
-                         verdict=str, explanation=str)}
+                         verdict=str, explanation=str),
+          "defendants": dict(name=str, age=float, outcome=str, sentence=str, term_years=float,
+                             minimum_term_years=float, suspended_years=float, offences=str, text=str, start=int,
+                             end=int, paragraph=int),
+          "court": dict(fact=str, value=str, figure_id=str, text=str, start=int, end=int)}
 #: column -> Python type, per table, for readers (no pandera needed); a test checks it matches the schemas
 COLUMNS = _TYPES

@@ -1,0 +1,370 @@
+"""Court stories: who was convicted of what and for how long, and what the article says about the case as a whole.
+
+Court reporting follows strong conventions, and this module reads only those: a sentencing phrase ("was jailed for
+eight years", "was given life with a minimum term of 14 years", "a sentence of 18 months, suspended for two
+years"), its subject (the people named before it in its clause, or "He"/"She" for the last defendant named), or its
+object after an active verb ("Judge X jailed Price for 14 years, and Shah and Barton both for six years"); a
+verdict phrase ("was convicted of …", "admitted …", "was acquitted"); and whole-case statements ("jailed for a
+total of 95 years", "after an 18-week trial", "four of whom were jailed for life"). Caution first: a sentence
+whose subject is not one named person (or a list of them with "each", "both" or a plural verb) gives no row; a
+total or a range ("for between four and 12 years") is a fact of the case, never divided among defendants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numbers import NUMBER, parse_number
+
+OUTCOMES = ("convicted", "pleaded guilty", "acquitted", "no verdict", "awaiting sentence", "unknown")
+SENTENCES = ("life", "determinate", "suspended", "indefinite", "other", "none")
+N = rf"(?P<n>{NUMBER})"
+UNIT = r"(?P<u>years?|months?|weeks?)"
+VERB = (r"(?P<aux>(?:was|were|has\s+been|have\s+been|is|are|had\s+been)\s+)?(?P<dist>(?:each|both|also|later|"
+        r"subsequently|then)\s+)?(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+"
+        r"serve|made\s+the\s+subject\s+of)\b")
+VERB_RE = re.compile(VERB, re.I)
+LIFE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:a\s+)?life(?:\s+sentence|\s+imprisonment)?\b"
+                  r"(?:[^.;]{0,30}?\b(?:minimum\s+(?:term|tariff)\s+of|to\s+serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+)?|"
+                  r"serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+))\s*(?P<min>" + NUMBER + r")\s+years)?", re.I)
+INDEFINITE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:indefinitely|an?\s+indeterminate\s+sentence|"
+                        r"imprisonment\s+for\s+public\s+protection)", re.I)
+HOSPITAL = re.compile(r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:indefinite\s+)?hospital\s+order", re.I)
+TERM = re.compile(rf"^\s*(?:to\s+|for\s+)?(?:a\s+(?:jail\s+|prison\s+|custodial\s+)?(?:sentence|term)\s+of\s+)?"
+                  rf"{N}\s+{UNIT}(?:\s+and\s+(?P<n2>{NUMBER})\s+(?P<u2>months?))?"
+                  rf"(?:[,\s]+(?:which\s+was\s+|that\s+was\s+)?suspended\s+for\s+(?P<sn>{NUMBER})\s+(?P<su>years?|months?))?",
+                  re.I)
+GROUP_TERM = re.compile(r"^\s*(?:to\s+|for\s+)?(?:a\s+(?:total|combined)\s+(?:of\s+)?|between\s+|a\s+total\s+of\s+)", re.I)
+PRONOUN = re.compile(r"(?:^|[.;]\s+|,\s+and\s+)(?P<p>He|She|he|she)\s+$")
+CONVICT = re.compile(r"\b(?P<v>convicted|found\s+guilty|admitted|pleaded\s+guilty|pled\s+guilty|acquitted|cleared|"
+                     r"found\s+not\s+guilty)\b(?:\s+(?:of|to))?\s*(?P<what>[^.;]{0,160})", re.I)
+OFFICIALS = re.compile(r"judge|justice|recorder|magistrate|detective|officer|constable|inspector|superintendent|"
+                       r"prosecut|defen[cd]|barrister|solicitor|counsel|qc|kc|spokes|chief|sergeant|police", re.I)
+
+
+@dataclass
+class Defendant:
+    name: str
+    start: int                  # the sentencing (or verdict) phrase
+    end: int
+    age: float | None = None
+    outcome: str = "unknown"
+    sentence: str = "none"
+    term_years: float | None = None
+    minimum_term_years: float | None = None
+    suspended_years: float | None = None
+    offences: list[str] = field(default_factory=list)
+
+
+def _years(n: str, unit: str) -> float:
+    v = parse_number(n)
+    u = unit.lower()
+    return v if u.startswith("year") else v / 12 if u.startswith("month") else v / 52
+
+
+def parse_sentence(after: str) -> tuple[str, float | None, float | None, float | None, int] | None:
+    """The sentence a phrase gives, read from the words right after its verb: (kind, term in years, minimum term,
+    years suspended for, characters read); None when the words are not a sentence of one person."""
+    if GROUP_TERM.match(after):
+        return None
+    m = LIFE.match(after)
+    if m:
+        return "life", None, (parse_number(m["min"]) if m["min"] else None), None, m.end()
+    m = INDEFINITE.match(after)
+    if m:
+        return "indefinite", None, None, None, m.end()
+    m = HOSPITAL.match(after)
+    if m:
+        return "other", None, None, None, m.end()
+    m = TERM.match(after)
+    if m:
+        years = _years(m["n"], m["u"]) + (_years(m["n2"], m["u2"]) if m["n2"] else 0)
+        if m["sn"]:
+            return "suspended", round(years, 4), None, _years(m["sn"], m["su"]), m.end()
+        return "determinate", round(years, 4), None, None, m.end()
+    return None
+
+
+class Mentions:
+    """Every mention of a person (full name or surname), in reading order, with the person's full name."""
+
+    def __init__(self, text: str, people):
+        self.items: list[tuple[int, int, str, str]] = []  # start, end, name, role
+        for p in people:
+            for pos in p.positions:
+                end = pos + (len(p.name) if text.startswith(p.name, pos) else len(p.surname))
+                self.items.append((pos, end, p.name, p.role))
+        self.items.sort()
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+        return [m for m in self.items if lo <= m[0] and m[1] <= hi]
+
+    def last_before(self, pos: int, lo: int) -> tuple[int, int, str, str] | None:
+        found = [m for m in self.items if lo <= m[0] < pos and not OFFICIALS.search(m[3] or "")]
+        return found[-1] if found else None
+
+
+def _clause_start(text: str, sent_start: int, pos: int, after: int = 0) -> int:
+    """Where the clause of a phrase at ``pos`` begins: its sentence start, the end of the phrase before it in the
+    sentence (``after``), or just after a semicolon; never at a comma, which also joins the names of a list."""
+    lo = max(sent_start, after)
+    cuts = [m.end() for m in re.finditer(r";\s*", text[lo:pos])]
+    return lo + (cuts[-1] if cuts else 0)
+
+
+def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: list[tuple[int, float]]) -> list[Defendant]:
+    """Defendants with their sentences and verdicts, in the order the article first names them."""
+    mentions = Mentions(text, people)
+    rows: dict[str, Defendant] = {}
+    order: list[str] = []
+
+    def row(name: str, start: int, end: int) -> Defendant:
+        if name not in rows:
+            rows[name] = Defendant(name, start, end)
+            order.append(name)
+        return rows[name]
+
+    for s, e in sentences:
+        sentence = text[s:e]
+        if not re.search(r"jail|sentenc|prison|guilty|convicted|acquitted|cleared|admitted|life|order|detained",
+                         sentence, re.I):
+            continue
+        prev_end = s
+        for m in VERB_RE.finditer(sentence):
+            parsed = parse_sentence(sentence[m.end():])
+            if parsed is None:
+                continue
+            kind, term, minimum, suspended, used = parsed
+            vs, ve = s + m.start(), s + m.end() + used
+            active = not m["aux"] and m["verb"].lower() in ("jailed", "sentenced", "imprisoned", "detained")
+            names = _subjects(text, mentions, s, vs, m, active, prev_end)
+            prev_end = ve
+            if names is None:
+                continue
+            for name in names:
+                d = row(name, vs, ve)
+                if d.sentence == "none":
+                    d.start, d.end = vs, ve
+                    d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = kind, term, minimum, suspended
+                    d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
+            # "…, and Shah and Barton both for six years": the same verb, more objects
+            tail = sentence[m.end() + used:]
+            for t in re.finditer(r",?\s+and\s+(?P<who>(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?:,\s+|\s+and\s+)?)+?)"
+                                 r"\s+(?:both\s+|each\s+)?(?=for\s|to\s)", tail):
+                more = _parse_after(tail[t.end():])
+                if more is None:
+                    continue
+                lo = s + m.end() + used + t.start("who")
+                hi = s + m.end() + used + t.end("who")
+                for mm in mentions.between(lo, hi):
+                    if OFFICIALS.search(mm[3] or ""):
+                        continue
+                    d = row(mm[2], lo, hi)
+                    if d.sentence == "none":
+                        d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = more[:4]
+                        d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
+        prev_end = s
+        for m in CONVICT.finditer(sentence):
+            vs = s + m.start()
+            lo = _clause_start(text, s, vs, prev_end)
+            prev_end = s + m.end("v")
+            names = [mm for mm in mentions.between(lo, vs) if not OFFICIALS.search(mm[3] or "")]
+            if not names:
+                p = PRONOUN.search(text[lo:vs])
+                last = mentions.last_before(vs, max(0, s - 600)) if p else None
+                names = [last] if last else []
+            verb = m["v"].lower()
+            outcome = ("acquitted" if verb.startswith(("acquitted", "cleared", "found not")) else
+                       "pleaded guilty" if verb.startswith(("admitted", "pleaded", "pled")) else "convicted")
+            for mm in {x[2]: x for x in names}.values():
+                d = row(mm[2], vs, s + m.end())
+                if d.outcome in ("unknown", "convicted") or outcome == "acquitted":
+                    d.outcome = outcome if not (d.outcome == "convicted" and outcome == "convicted") else d.outcome
+                what = _offences(m["what"]) if outcome != "acquitted" else []
+                d.offences.extend(o for o in what if o not in d.offences)
+    for name, d in rows.items():
+        first = next(m for m in mentions.items if m[2] == name)
+        age = next((a for pos, a in ages if first[1] <= pos <= first[1] + 4), None)
+        d.age = age
+    return [rows[n] for n in sorted(order, key=lambda n: next(m[0] for m in mentions.items if m[2] == n))]
+
+
+def _parse_after(after: str):
+    return parse_sentence(after)
+
+
+def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, active: bool,
+              after: int) -> list[str] | None:
+    """Who a sentencing phrase is about; None when it is not clear."""
+    if active:  # "Judge X jailed Price for 14 years": the object, between the verb and its term
+        obj = mentions.between(s + m.end(), s + m.end() + 60)
+        obj = [o for o in obj if text[s + m.end():o[0]].strip(" ,") == "" or re.fullmatch(r"\s*(?:[A-Z][\w'’-]+\s*)*",
+                                                                                           text[s + m.end():o[0]])]
+        return [obj[0][2]] if obj and not OFFICIALS.search(obj[0][3] or "") else None
+    lo = _clause_start(text, s, vs, after)
+    subj = [mm for mm in mentions.between(lo, vs) if not OFFICIALS.search(mm[3] or "")]
+    # a name inside a relative clause or after "with"/"and the judge" is not the subject: keep names the subject
+    # list is made of (joined by commas and "and", with ages and addresses between)
+    names = list(dict.fromkeys(mm[2] for mm in subj))
+    if not names:
+        p = PRONOUN.search(text[lo:vs])
+        if p:
+            last = mentions.last_before(vs, max(0, s - 600))
+            return [last[2]] if last else None
+        return None
+    plural = bool(m["aux"]) and m["aux"].strip().lower().startswith(("were", "have", "are"))
+    distributive = bool(m["dist"]) and m["dist"].strip().lower() in ("each", "both")
+    if len(names) == 1:
+        return None if plural and not distributive and _group_noun(text[lo:vs]) else names
+    return names if plural or distributive else None
+
+
+def _group_noun(head: str) -> bool:
+    """"Patel and six other men were jailed for …": the names are part of a larger group."""
+    return bool(re.search(r"\b(?:others?|men|women|people|gang|members|co-defendants)\b", head, re.I))
+
+
+def _offences(what: str) -> list[str]:
+    """"conspiracy to supply class A drugs and attempted murder after a trial" -> two offences, as written."""
+    what = re.split(r"\s+(?:after|following|at|in|on|and\s+(?:was|were|has|had)|but|when|while|,\s+which|"
+                    r"between|over|during)\s+", what, maxsplit=1)[0]
+    what = what.strip(" ,")
+    if not what or len(what) < 4 or re.match(r"(?:him|her|them|the\s+men|all|both)\b", what, re.I):
+        return []
+    parts = re.split(r",\s+|\s+and\s+(?=[a-z])", what)
+    return [p.strip() for p in parts if len(p.strip()) >= 4][:8]
+
+
+# --- the case as a whole ------------------------------------------------------------------------------------
+
+PERSONS = r"(?:men|women|people|defendants|members|brothers|sisters|teenagers|boys|girls|others|offenders|abusers|" \
+          r"gang\s+members|co-defendants|adults|youths|friends)"
+COURT_RE = re.compile(r"\b(?:[A-Z][\w'’-]+\s+){1,3}(?:Crown|Magistrates['’]?|Youth|County)\s+Court\b|\bthe\s+Old\s+Bailey\b|"
+                      r"\bCentral\s+Criminal\s+Court\b|\bCourt\s+of\s+Appeal\b|\bHigh\s+Court\b")
+APPEAL_RE = re.compile(r"\b(?:failed\s+(?:in\s+(?:a|an|his|her|their)\s+(?:bid|attempt|appeal)\s+)?to\s+(?:get|have)\s+"
+                       r"(?:his|her|their)\s+sentences?\s+(?:cut|reduced|overturned|quashed)|lost\s+(?:an?|his|her|their)"
+                       r"\s+appeal|appeal\s+(?:was|has\s+been)\s+(?:dismissed|rejected|refused))\b|"
+                       r"\bhad\s+(?:his|her|their)\s+sentences?\s+(?P<dir>increased|extended|cut|reduced)\s+to\s+"
+                       r"(?P<n>" + NUMBER + r")\s+(?P<u>years?|months?)", re.I)
+CONVICTED_VERBS = r"(?:convicted|found\s+guilty|jailed|sentenced|imprisoned|locked\s+up|given)"
+
+
+def _count_before(figs: list[dict], pos: int, lo: int, units: str) -> dict | None:
+    """The count of people right before a verb at ``pos`` ("Seven men … were jailed")."""
+    found = [f for f in figs if f["kind"] == "count" and lo <= f["start"] < pos and f["value"] is not None
+             and f["value_max"] is None and re.fullmatch(units, f["unit"] or "", re.I)]
+    return found[-1] if found else None
+
+
+def _fact(value, f: dict | None = None, start: int | None = None, end: int | None = None, text: str = "") -> dict:
+    if f is not None:
+        return {"value": value, "figure_id": f["figure_id"], "text": f["text"], "start": f["start"], "end": f["end"]}
+    return {"value": value, "figure_id": "", "text": text, "start": start, "end": end}
+
+
+def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], dates: list[dict], people,
+                defendants: list[Defendant]) -> dict:
+    """What the article states about the case as a whole, each value with the figure or the words it came from;
+    {} for an article that is not a court story."""
+    out: dict = {}
+    cue = re.compile(r"jail|sentenc|convicted|guilty|acquitted|trial|court|judge|charge", re.I)
+    if not defendants and not any(cue.search(text[s:e]) and re.search(r"jail|sentenc|convicted|guilty", text[s:e], re.I)
+                                  for s, e in sentences):
+        return {}
+    for s, e in sentences:
+        sentence = text[s:e]
+        in_sentence = [f for f in figs if s <= f["start"] < e]
+        # "saw seven gang members jailed": the count right before the verb
+        for f in in_sentence:
+            if f["kind"] == "count" and f["value"] is not None and f["value_max"] is None and "convicted" not in out \
+                    and re.fullmatch(rf"(?:[\w-]+\s+)?{PERSONS}", f["unit"] or "", re.I) \
+                    and re.match(rf"\s+(?:who\s+were\s+)?{CONVICTED_VERBS}\b", text[f["end"]:f["end"] + 40], re.I):
+                out["convicted"] = _fact(f["value"], f)
+        # "Seven men … were jailed"
+        for m in re.finditer(rf"\b(?:were|have\s+been|had\s+been|are|was)\s+(?:all\s+|also\s+|each\s+)?"
+                             rf"{CONVICTED_VERBS}\b", sentence, re.I):
+            f = _count_before(in_sentence, s + m.start(), s, rf"(?:[\w-]+\s+)?{PERSONS}")
+            if f and "convicted" not in out and not re.search(r"\bof\s+whom\s+$|\bother\b",
+                                                             text[max(s, f["start"] - 12):f["start"]], re.I):
+                out["convicted"] = _fact(f["value"], f)
+        for m in re.finditer(r"\b(?:of\s+whom|of\s+them)\s+(?:were\s+|was\s+)?(?:jailed|sentenced|given|received)\s+"
+                             r"(?:for\s+|to\s+)?life|\b(?:were|received|given)\s+life\s+sentences\b", sentence, re.I):
+            f = next((g for g in reversed(in_sentence) if g["kind"] == "count" and g["start"] < s + m.start()
+                      and g["value"] is not None), None)
+            if f is None:
+                w = re.search(rf"\b(?P<n>{NUMBER})\s+(?:of\s+whom|of\s+them|{PERSONS})?\s*$", sentence[:m.start()], re.I)
+                if w:
+                    out.setdefault("life_sentences", _fact(parse_number(w["n"]), start=s + w.start("n"),
+                                                           end=s + w.end("n"), text=w["n"]))
+            else:
+                out.setdefault("life_sentences", _fact(f["value"], f))
+        for m in re.finditer(r"\b(?:acquitted|cleared|found\s+not\s+guilty)\b", sentence, re.I):
+            f = _count_before(in_sentence, s + m.start(), s, rf"(?:[\w-]+\s+)?{PERSONS}|")
+            w = re.search(rf"\b(?P<n>{NUMBER})\s+(?:{PERSONS}\s+)?(?:were|was|had\s+been)\s+(?:\w+\s+)?$",
+                          sentence[:m.start()], re.I)
+            one = re.search(r"\b(?:another|a|one)\s+(?:man|woman|defendant|person)\s+(?:was|had\s+been)\s+$",
+                            sentence[:m.start()], re.I)
+            value = f["value"] if f else parse_number(w["n"]) if w else 1 if one else None
+            if value is not None:
+                prev = out.get("acquitted", {"value": 0, "figure_id": "", "text": "", "start": s, "end": e})
+                prev = dict(prev, value=prev["value"] + value)
+                if f:
+                    prev.update(figure_id=prev["figure_id"] or f["figure_id"], text=prev["text"] or f["text"])
+                out["acquitted"] = prev
+        for f in in_sentence:
+            before = text[max(s, f["start"] - 40):f["start"]]
+            after = text[f["end"]:f["end"] + 40]
+            if f["kind"] == "duration" and f["unit"] == "years" and f["value"] is not None:
+                if re.search(r"\b(?:a\s+total\s+of|total(?:ling)?|combined|between\s+them)\s+$", before, re.I) \
+                        and re.search(r"jail|sentenc|prison", sentence, re.I):
+                    out.setdefault("reported_total_years", _fact(f["value"], f))
+                elif f["value_max"] is not None and re.search(r"jail|sentenc", sentence, re.I):
+                    out.setdefault("term_range_years", _fact([f["value"], f["value_max"]], f))
+            if f["kind"] == "duration" and f["unit"] in ("weeks", "days", "months") and f["value"] is not None \
+                    and (re.match(r"\s*(?:-long\s+)?trial\b", after, re.I) or (
+                        re.match(r"\s*(?:-long\s+)?(?:case|hearing)\b", after, re.I)
+                        and re.search(r"jail|convicted|sentenc|guilty", sentence, re.I))):
+                weeks = f["value"] if f["unit"] == "weeks" else f["value"] / 7 if f["unit"] == "days" else f["value"] * 52 / 12
+                out.setdefault("trial_weeks", _fact(round(weeks, 2), f))
+            if f["kind"] == "count" and f["value"] is not None and re.fullmatch(
+                    r"(?:[\w-]+\s+)?(?:charges|counts|offences)", f["unit"] or ""):
+                key = "charges_proved" if re.search(r"convicted|guilty|proved", sentence, re.I) else "charges"
+                out.setdefault(key, _fact(f["value"], f))
+            if f["kind"] == "count" and f["value"] is not None and re.fullmatch(
+                    r"(?:[\w-]+\s+)?(?:girls|boys|children|victims|women|teenagers)", f["unit"] or "") \
+                    and re.search(r"victim|abus|against|relating\s+to|exploit|rape|assault", sentence, re.I):
+                out.setdefault("victims", _fact(f["value"], f))
+        for m in re.finditer(rf"\b(?P<n>{NUMBER})\s+(?:{PERSONS})\s+(?:went|stood|were\s+put)\s+on\s+trial", sentence, re.I):
+            f = next((g for g in in_sentence if g["start"] == s + m.start()), None)
+            out.setdefault("on_trial", _fact(parse_number(m["n"]), f) if f else
+                           _fact(parse_number(m["n"]), start=s + m.start("n"), end=s + m.end("n"), text=m["n"]))
+        c = COURT_RE.search(sentence)
+        if c and "court" not in out:
+            out["court"] = _fact(c.group(0).strip(), start=s + c.start(), end=s + c.end(), text=c.group(0).strip())
+        a = APPEAL_RE.search(sentence)
+        if a and "appeal" not in out:
+            if a["dir"]:
+                outcome = "sentence increased" if a["dir"].lower() in ("increased", "extended") else "sentence reduced"
+                value = {"outcome": outcome, "term_years": _years(a["n"], a["u"])}
+            else:
+                value = {"outcome": "appeal dismissed"}
+            out["appeal"] = _fact(value, start=s + a.start(), end=s + a.end(), text=a.group(0))
+        for key, pattern in (("trial_date", r"\btrial\s+(?:began|opened|started)\b"),
+                             ("verdict_date", r"\b(?:convicted|found\s+guilty|verdicts?)\b"),
+                             ("sentence_date", r"\b(?:sentenced|jailed)\b")):
+            if key not in out and re.search(pattern, sentence, re.I):
+                d = next((d for d in dates if s <= d["start"] < e and d["date"] and d["precision"] in ("day", "month")),
+                         None)
+                if d:
+                    out[key] = _fact(d["date"], start=d["start"], end=d["end"], text=d["text"])
+    judge = next((p for p in people if re.search(r"\b(?:judge|justice|recorder|hhj)\b", p.role or "", re.I)), None)
+    if judge:
+        pos = judge.spans[0] if judge.spans else (judge.positions[0], judge.positions[0] + len(judge.name))
+        out["judge"] = _fact(f"{judge.role} {judge.name}".strip(), start=pos[0], end=pos[1], text=text[pos[0]:pos[1]])
+    if defendants and "convicted" not in out:
+        done = [d for d in defendants if d.outcome in ("convicted", "pleaded guilty")]
+        if done:
+            out["convicted_named"] = {"value": len(done), "figure_id": "", "text": "defendants named with a verdict",
+                                      "start": done[0].start, "end": done[0].end}
+    return out
