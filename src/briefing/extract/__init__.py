@@ -117,12 +117,12 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
     check_rows = arithmetic.check_rows(text, fig_rows, sentences)
     defendants = court.find_defendants(text, sentences, people, [(r["start"], r["value"]) for r in fig_rows
                                                                 if r["unit"] == "age_years" and r["value"]])
+    record = court.case_record(text, sentences, fig_rows, date_rows, people, defendants)  # may apply an appeal
     defendant_rows = [{
         "name": d.name, "age": d.age, "outcome": d.outcome, "sentence": d.sentence, "term_years": d.term_years,
         "minimum_term_years": d.minimum_term_years, "suspended_years": d.suspended_years,
         "offences": ";".join(d.offences), "text": text[d.start:d.end], "start": d.start, "end": d.end,
         "paragraph": para_of(d.start)} for d in defendants]
-    record = court.case_record(text, sentences, fig_rows, date_rows, people, defendants)
     court_rows = [{"fact": k, "value": json.dumps(v["value"], ensure_ascii=False), "figure_id": v["figure_id"],
                    "text": v["text"], "start": v["start"], "end": v["end"]} for k, v in record.items()]
     rows = {"paragraphs": para_rows, "figures": fig_rows, "quotes": quote_rows, "people": people_rows,

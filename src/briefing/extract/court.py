@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from .numbers import NUMBER, parse_number
 
-OUTCOMES = ("convicted", "pleaded guilty", "acquitted", "no verdict", "awaiting sentence", "unknown")
+OUTCOMES = ("convicted", "pleaded guilty", "acquitted", "no verdict", "awaiting sentence", "unknown")  # "no verdict" is
+# in the table's vocabulary but never given: "the jury failed to reach verdicts" names no one in the articles read
 SENTENCES = ("life", "determinate", "suspended", "indefinite", "other", "none")
 N = rf"(?P<n>{NUMBER})"
 UNIT = r"(?P<u>years?|months?|weeks?)"
 VERB = (r"(?P<aux>(?:was|were|has\s+been|have\s+been|is|are|had\s+been)\s+)?(?P<dist>(?:each|both|also|later|"
-        r"subsequently|then)\s+)?(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+"
+        r"subsequently|then|originally|initially|previously|finally)\s+)?(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+"
         r"serve|made\s+the\s+subject\s+of)\b")
 VERB_RE = re.compile(VERB, re.I)
 LIFE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:a\s+)?life(?:\s+sentence|\s+imprisonment)?\b"
@@ -36,9 +37,14 @@ TERM = re.compile(rf"^\s*(?:to\s+|for\s+)?(?:a\s+(?:jail\s+|prison\s+|custodial\
                   rf"(?:[,\s]+(?:which\s+was\s+|that\s+was\s+)?suspended\s+for\s+(?P<sn>{NUMBER})\s+(?P<su>years?|months?))?",
                   re.I)
 GROUP_TERM = re.compile(r"^\s*(?:to\s+|for\s+)?(?:a\s+(?:total|combined)\s+(?:of\s+)?|between\s+|a\s+total\s+of\s+)", re.I)
-PRONOUN = re.compile(r"(?:^|[.;]\s+|,\s+and\s+)(?P<p>He|She|he|she)\s+$")
-CONVICT = re.compile(r"\b(?P<v>convicted|found\s+guilty|admitted|pleaded\s+guilty|pled\s+guilty|acquitted|cleared|"
-                     r"found\s+not\s+guilty)\b(?:\s+(?:of|to))?\s*(?P<what>[^.;]{0,160})", re.I)
+PRONOUN = re.compile(r"(?:^|[.;]\s+|,\s+and\s+)(?P<p>He|She|he|she)\s+(?:(?:was|were|is|has\s+been|had\s+been)\s+)?"
+                     r"(?:[a-z]+ly\s+)?$")
+# "Joanne Pike, 38, of Canal Street, Harlow Green, admitted …": a place after "of" is an address, not a second name
+ADDRESS_BEFORE = re.compile(r"\bof\s+(?:[\w'’-]+\s+){0,4}?(?:[\w'’-]+,\s+)?$|\bof\s+$")
+CONVICT = re.compile(r"\b(?P<v>convicted|found\s+guilty|admitted|admitting|pleaded\s+guilty|pleading\s+guilty|"
+                     r"pled\s+guilty|acquitted|cleared|found\s+not\s+guilty)\b(?:\s+(?:of|to))?\s*(?P<what>[^.;]{0,160})", re.I)
+AWAITING = re.compile(r"\b(?:will\s+be|are\s+(?:due\s+)?to\s+be|is\s+(?:due\s+)?to\s+be|were\s+remanded\s+in\s+custody\s+"
+                      r"to\s+be|was\s+remanded\s+in\s+custody\s+to\s+be)\s+sentenced\b", re.I)
 OFFICIALS = re.compile(r"judge|justice|recorder|magistrate|detective|officer|constable|inspector|superintendent|"
                        r"prosecut|defen[cd]|barrister|solicitor|counsel|qc|kc|spokes|chief|sergeant|police", re.I)
 
@@ -90,6 +96,7 @@ class Mentions:
     """Every mention of a person (full name or surname), in reading order, with the person's full name."""
 
     def __init__(self, text: str, people):
+        self.text = text
         self.items: list[tuple[int, int, str, str]] = []  # start, end, name, role
         for p in people:
             for pos in p.positions:
@@ -98,11 +105,15 @@ class Mentions:
         self.items.sort()
 
     def between(self, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
-        return [m for m in self.items if lo <= m[0] and m[1] <= hi]
+        return [m for m in self.items if lo <= m[0] and m[1] <= hi
+                and not ADDRESS_BEFORE.search(self.text[max(0, m[0] - 50):m[0]])]
 
-    def last_before(self, pos: int, lo: int) -> tuple[int, int, str, str] | None:
+    def last_before(self, pos: int, lo: int, prefer: set[str] = frozenset()) -> tuple[int, int, str, str] | None:
+        """The last person named before ``pos`` who is not an official; one already known as a defendant first
+        ("She was given …" after a carer named, then a place misread as a name)."""
         found = [m for m in self.items if lo <= m[0] < pos and not OFFICIALS.search(m[3] or "")]
-        return found[-1] if found else None
+        known = [m for m in found if m[2] in prefer]
+        return (known or found)[-1] if found else None
 
 
 def _clause_start(text: str, sent_start: int, pos: int, after: int = 0) -> int:
@@ -132,13 +143,20 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             continue
         prev_end = s
         for m in VERB_RE.finditer(sentence):
-            parsed = parse_sentence(sentence[m.end():])
+            after = sentence[m.end():]
+            skip = 0
+            obj = re.match(r"\s+(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+(?=\s+(?:to|for)\s)", after) \
+                if not m["aux"] else None
+            if obj:  # "Mr Justice Hale sentenced Marsh to life …": the term follows the object
+                skip = obj.end()
+            parsed = parse_sentence(after[skip:])
             if parsed is None:
                 continue
             kind, term, minimum, suspended, used = parsed
+            used += skip
             vs, ve = s + m.start(), s + m.end() + used
             active = not m["aux"] and m["verb"].lower() in ("jailed", "sentenced", "imprisoned", "detained")
-            names = _subjects(text, mentions, s, vs, m, active, prev_end)
+            names = _subjects(text, mentions, s, vs, m, active, prev_end, set(rows))
             prev_end = ve
             if names is None:
                 continue
@@ -162,6 +180,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                         continue
                     d = row(mm[2], lo, hi)
                     if d.sentence == "none":
+                        d.start, d.end = lo, hi
                         d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = more[:4]
                         d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
         prev_end = s
@@ -172,17 +191,21 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             names = [mm for mm in mentions.between(lo, vs) if not OFFICIALS.search(mm[3] or "")]
             if not names:
                 p = PRONOUN.search(text[lo:vs])
-                last = mentions.last_before(vs, max(0, s - 600)) if p else None
+                last = mentions.last_before(vs, max(0, s - 600), set(rows)) if p else None
                 names = [last] if last else []
             verb = m["v"].lower()
             outcome = ("acquitted" if verb.startswith(("acquitted", "cleared", "found not")) else
-                       "pleaded guilty" if verb.startswith(("admitted", "pleaded", "pled")) else "convicted")
+                       "pleaded guilty" if verb.startswith(("admit", "plead", "pled")) else "convicted")
             for mm in {x[2]: x for x in names}.values():
                 d = row(mm[2], vs, s + m.end())
                 if d.outcome in ("unknown", "convicted") or outcome == "acquitted":
                     d.outcome = outcome if not (d.outcome == "convicted" and outcome == "convicted") else d.outcome
                 what = _offences(m["what"]) if outcome != "acquitted" else []
                 d.offences.extend(o for o in what if o not in d.offences)
+    if AWAITING.search(text):  # "They will be sentenced next month": the convicted with no sentence yet
+        for d in rows.values():
+            if d.outcome in ("convicted", "pleaded guilty") and d.sentence == "none":
+                d.outcome = "awaiting sentence"
     for name, d in rows.items():
         first = next(m for m in mentions.items if m[2] == name)
         age = next((a for pos, a in ages if first[1] <= pos <= first[1] + 4), None)
@@ -195,7 +218,7 @@ def _parse_after(after: str):
 
 
 def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, active: bool,
-              after: int) -> list[str] | None:
+              after: int, known: set[str]) -> list[str] | None:
     """Who a sentencing phrase is about; None when it is not clear."""
     if active:  # "Judge X jailed Price for 14 years": the object, between the verb and its term
         obj = mentions.between(s + m.end(), s + m.end() + 60)
@@ -210,7 +233,7 @@ def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, activ
     if not names:
         p = PRONOUN.search(text[lo:vs])
         if p:
-            last = mentions.last_before(vs, max(0, s - 600))
+            last = mentions.last_before(vs, max(0, s - 600), known)
             return [last[2]] if last else None
         return None
     plural = bool(m["aux"]) and m["aux"].strip().lower().startswith(("were", "have", "are"))
@@ -290,17 +313,20 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
                 out["convicted"] = _fact(f["value"], f)
         for m in re.finditer(r"\b(?:of\s+whom|of\s+them)\s+(?:were\s+|was\s+)?(?:jailed|sentenced|given|received)\s+"
                              r"(?:for\s+|to\s+)?life|\b(?:were|received|given)\s+life\s+sentences\b", sentence, re.I):
+            w = re.search(rf"\b(?P<n>{NUMBER})\s+(?:of\s+whom|of\s+them|{PERSONS})?\s*$", sentence[:m.start()], re.I) \
+                or re.search(rf"\b(?P<n>{NUMBER})\s+$", sentence[:m.start()], re.I)
+            if w and "of" in m.group(0)[:9].lower():  # "four of whom were jailed for life": the number before it
+                out.setdefault("life_sentences", _fact(parse_number(w["n"]), start=s + w.start("n"),
+                                                       end=s + w.end("n"), text=w["n"]))
+                continue
             f = next((g for g in reversed(in_sentence) if g["kind"] == "count" and g["start"] < s + m.start()
                       and g["value"] is not None), None)
-            if f is None:
-                w = re.search(rf"\b(?P<n>{NUMBER})\s+(?:of\s+whom|of\s+them|{PERSONS})?\s*$", sentence[:m.start()], re.I)
-                if w:
-                    out.setdefault("life_sentences", _fact(parse_number(w["n"]), start=s + w.start("n"),
-                                                           end=s + w.end("n"), text=w["n"]))
-            else:
+            if f is not None:
                 out.setdefault("life_sentences", _fact(f["value"], f))
+        acq_lo = s
         for m in re.finditer(r"\b(?:acquitted|cleared|found\s+not\s+guilty)\b", sentence, re.I):
-            f = _count_before(in_sentence, s + m.start(), s, rf"(?:[\w-]+\s+)?{PERSONS}|")
+            f = _count_before(in_sentence, s + m.start(), acq_lo, rf"(?:[\w-]+\s+)?{PERSONS}|")
+            acq_lo = s + m.end()
             w = re.search(rf"\b(?P<n>{NUMBER})\s+(?:{PERSONS}\s+)?(?:were|was|had\s+been)\s+(?:\w+\s+)?$",
                           sentence[:m.start()], re.I)
             one = re.search(r"\b(?:another|a|one)\s+(?:man|woman|defendant|person)\s+(?:was|had\s+been)\s+$",
@@ -329,7 +355,7 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
                 out.setdefault("trial_weeks", _fact(round(weeks, 2), f))
             if f["kind"] == "count" and f["value"] is not None and re.fullmatch(
                     r"(?:[\w-]+\s+)?(?:charges|counts|offences)", f["unit"] or ""):
-                key = "charges_proved" if re.search(r"convicted|guilty|proved", sentence, re.I) else "charges"
+                key = "charges_proved" if re.search(r"convicted|guilty|proved|admit", sentence, re.I) else "charges"
                 out.setdefault(key, _fact(f["value"], f))
             if f["kind"] == "count" and f["value"] is not None and re.fullmatch(
                     r"(?:[\w-]+\s+)?(?:girls|boys|children|victims|women|teenagers)", f["unit"] or "") \
@@ -358,7 +384,14 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
                          None)
                 if d:
                     out[key] = _fact(d["date"], start=d["start"], end=d["end"], text=d["text"])
-    judge = next((p for p in people if re.search(r"\b(?:judge|justice|recorder|hhj)\b", p.role or "", re.I)), None)
+    appeal = out.get("appeal", {}).get("value", {})
+    sentenced = [d for d in defendants if d.sentence == "determinate"]
+    if appeal.get("term_years") and len(defendants) == 1 and len(sentenced) == 1:
+        # "had her sentence increased to 12 years": the one defendant's sentence is now the new term
+        sentenced[0].term_years = appeal["term_years"]
+        out["appeal"]["value"] = dict(appeal, applied_to=sentenced[0].name)
+    judge = next((p for p in people if re.search(r"\b(?:judge|justice|recorder|hhj)\b", p.role or "", re.I)
+                  or re.match(r"(?:Mrs?|Ms)\s+Justice\b|Judge\b|Recorder\b|HHJ\b", p.name)), None)
     if judge:
         pos = judge.spans[0] if judge.spans else (judge.positions[0], judge.positions[0] + len(judge.name))
         out["judge"] = _fact(f"{judge.role} {judge.name}".strip(), start=pos[0], end=pos[1], text=text[pos[0]:pos[1]])

@@ -84,7 +84,7 @@ COURTESY_TITLES = {"Cllr", "Councillor", "Professor", "Prof", "Lord", "Baroness"
 def _appositive(after: str) -> dict | None:
     """What follows a name between commas: an age ("34", "aged 51"), a role ("a spokeswoman for the agency",
     "cabinet member for finance") or an organisation ("of Wexmoor Police")."""
-    m = re.match(r",\s+(?:aged\s+)?(?P<age>\d{1,3})\s*(?=[,.;:)]|$|\s+(?:said|says|told|added|of|from|and|who|was|is)\b)", after)
+    m = re.match(r",\s+(?:aged\s+)?(?P<age>\d{1,3})\s*(?=[,.;:)–—]|$|\s+(?:said|says|told|added|of|from|and|who|was|is)\b)", after)
     if m:
         return {"age": int(m.group("age"))}
     m = re.match(rf",\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>(?:{NAME_TOKEN}\s+){{0,5}}(?:{ORG_WORDS}))\s*(?=[,.;:]|$)", after)

@@ -232,7 +232,7 @@ def extract_figures(text: str) -> list[Figure]:
         add(Figure("count", m.start(), m.end(), parse_number(m.group("n")), None, "age_years"))
     for m in re.finditer(rf"\baged\s+(?P<n>\d{{1,3}}|{NUMBER_WORDS})\b", text, flags):
         add(Figure("count", m.start(), m.end(), parse_number(m.group("n")), None, "age_years"))
-    for m in re.finditer(r"(?<=[a-z’'])(?:,\s+|\s+\()(?P<n>\d{1,3})(?=\)|\s*[,;.]|\s+(?:of|from|and|who|was|were|is|has)\b)", text):
+    for m in re.finditer(r"(?<=[a-z’'])(?:,\s+|\s+\()(?P<n>\d{1,3})(?=\)|\s*[,;.–—]|\s+(?:of|from|and|who|was|were|is|has)\b)", text):
         v = int(m.group("n"))
         before = text[max(0, m.start() - 40):m.start()]
         if 0 < v < 120 and re.search(r"\b[A-Z][\w'’-]+\s+[A-Z][\w'’-]+$", before):

@@ -1,0 +1,94 @@
+"""Court stories without a case file (briefing.extract.court): every defendant row and court fact of articles
+written for the tests, caution where the wording is not clear, and nothing for articles that are not court stories."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import yaml
+
+from briefing.extract import court_json, extract_text
+from briefing.extract.court import parse_sentence
+from briefing.text import read_article
+from conftest import ROOT, SEED
+
+FIXTURES = ROOT / "tests" / "fixtures"
+EXPECTED = yaml.safe_load((FIXTURES / "court" / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def extracted(text: str):
+    tables = extract_text(text)
+    return tables["defendants"], court_json(tables["court"])
+
+
+def _row(r) -> dict:
+    d = {"name": r["name"]}
+    if not math.isnan(r["age"]):
+        d["age"] = int(r["age"])
+    d.update(outcome=r["outcome"], sentence=r["sentence"])
+    for k in ("term_years", "minimum_term_years", "suspended_years"):
+        if not math.isnan(r[k]):
+            d[k] = round(float(r[k]), 2)
+    if r["offences"]:
+        d["offences"] = r["offences"]
+    return d
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_defendant_and_court_fact(name):
+    text = read_article(FIXTURES / name).text
+    defendants, record = extracted(text)
+    assert [_row(r) for r in defendants.to_dict("records")] == EXPECTED[name]["defendants"]
+    assert {k: v["value"] for k, v in record.items()} == EXPECTED[name]["court"]
+    for r in defendants.itertuples():  # each row points at its sentencing or verdict phrase
+        assert text[r.start:r.end] == r.text and r.text
+    for fact in record.values():
+        assert 0 <= fact["start"] <= fact["end"] <= len(text)
+
+
+def test_the_fixtures_cover_the_phrasings():
+    rows = [d for v in EXPECTED.values() for d in v["defendants"]]
+    assert {d["sentence"] for d in rows} == {"life", "determinate", "suspended", "indefinite", "other", "none"}
+    assert {d["outcome"] for d in rows} >= {"convicted", "pleaded guilty", "acquitted", "awaiting sentence"}
+    facts = {k for v in EXPECTED.values() for k in v["court"]}
+    assert facts >= {"convicted", "acquitted", "life_sentences", "reported_total_years", "term_range_years",
+                     "trial_weeks", "court", "judge", "appeal", "on_trial", "charges", "victims"}
+    assert sum(1 for v in EXPECTED.values() if not v["defendants"] and not v["court"]) >= 2  # not court stories
+    assert len(EXPECTED) >= 14
+
+
+def test_the_seed_without_a_case_file():
+    """7 convicted, 95 years reported, an 18-week trial, and no per-defendant terms invented."""
+    defendants, record = extracted(read_article(SEED).text)
+    assert defendants.empty
+    assert record["convicted"]["value"] == 7 and record["reported_total_years"]["value"] == 95
+    assert record["trial_weeks"]["value"] == 18 and record["convicted"]["figure_id"]
+
+
+@pytest.mark.parametrize("after, want", [
+    (" for eight years.", ("determinate", 8.0, None, None)),
+    (" to life with a minimum term of 17 years", ("life", None, 17.0, None)),
+    (" to life, to serve at least 20 years", ("life", None, 20.0, None)),
+    (" a sentence of 18 months, suspended for two years", ("suspended", 1.5, None, 2.0)),
+    (" for four years and six months", ("determinate", 4.5, None, None)),
+    (" indefinitely", ("indefinite", None, None, None)),
+    (" a hospital order", ("other", None, None, None)),
+    (" for a total of 95 years", None),  # a group's total, never one person's sentence
+    (" for between four and 12 years", None),  # a range: whose term is which is not said
+])
+def test_sentence_phrases(after, want):
+    got = parse_sentence(after)
+    assert (got[:4] if got else None) == want
+
+
+@pytest.mark.parametrize("text", [
+    # several people and a singular verb, or a group with a name: whose sentence it is is not clear
+    "Imran Patel, 29, and six other men were jailed for 12 years.",
+    "The gang, led by Imran Patel, 29, was jailed for a total of 61 years.",
+    # a name in a quotation or a police officer is not a defendant
+    "Detective Inspector Ruth Calloway said the men were jailed for 12 years.",
+])
+def test_unclear_subjects_give_no_defendant(text):
+    defendants, _ = extracted(text)
+    assert defendants.empty or (defendants["sentence"] == "none").all()
