@@ -92,3 +92,70 @@ def test_sentence_phrases(after, want):
 def test_unclear_subjects_give_no_defendant(text):
     defendants, _ = extracted(text)
     assert defendants.empty or (defendants["sentence"] == "none").all()
+
+
+# --- the record in the analysis and in the case-file format ------------------------------------------------
+
+def _processed(tmp_path, article):
+    from briefing.extract import extract_article, write_tables
+
+    return write_tables(extract_article(article), tmp_path / "p")
+
+
+def test_case_draft_round_trip(tmp_path):
+    """Draft, load with the case-file loader, same facts."""
+    from briefing import court_record, sentencing
+
+    folder = _processed(tmp_path, FIXTURES / "articles" / "court-sentencing-ranges.txt")
+    from briefing.extract import read_tables
+    article, _, tables = read_tables(folder)
+    draft = court_record.draft_case(article, tables["defendants"], court_json(tables["court"]))
+    path = tmp_path / "case.yaml"
+    court_record.write_draft(draft, path)
+    case = sentencing.load_case(path)
+    t = sentencing.sentences_table(case)
+    assert list(t["defendant"]) == ["Imran Patel", "Dean Foxley", "Marcus Oyelaran", "Lee Drummond",
+                                    "Terrence Byatt", "Shane Kettle", "Callum Rourke"]
+    assert list(t["years_counted"]) == [14, 12, 12, 12, 11, 10, 4] and list(t["sentence"])[:2] == ["life", "determinate"]
+    assert case.info["convicted_count"]["value"] == 7 and case.info["convicted_count"]["confidence"] == "article"
+    assert case.info["reported_total_years"]["value"] == 61 and case.info["court"] == "Ashdown Crown Court"
+    assert all(d["source"].startswith("article, characters ") for d in case.data["defendants"])
+
+
+def test_sentencing_from_the_article(tmp_path):
+    from briefing.stages import run_sentencing
+
+    folder = _processed(tmp_path, FIXTURES / "articles" / "court-sentencing-ranges.txt")
+    res = run_sentencing(folder, None, ROOT / "data" / "reference" / "uk_group_cse_cases.csv")
+    assert res.case is not None and res.case.info["from_article"]
+    assert res.totals["custody_years"] == 75 and res.totals["life"] == 1
+    # "His six co-defendants … a total of 61 years": the fixed terms only, which the check finds
+    claims = res.claims.set_index("fact")
+    assert claims.loc["total of the fixed terms", "verdict"] == "consistent"
+    assert claims.loc["people convicted", "verdict"] == "consistent"
+    assert "as reported in the article" in res.explanation and "not checked against the court record" in res.explanation
+    assert "as reported in the article" in res.charts["sentences"].source
+    assert "comparators" not in res.charts  # a drugs gang is not placed among grooming prosecutions
+    assert (folder / "sentencing" / "case-from-article.yaml").exists()
+
+
+def test_the_seed_without_its_case_file_in_the_analysis(tmp_path):
+    from briefing.stages import run_sentencing
+
+    folder = _processed(tmp_path, SEED)
+    res = run_sentencing(folder, None, ROOT / "data" / "reference" / "uk_group_cse_cases.csv")
+    assert res.case is None and res.table is None  # no per-defendant terms invented
+    assert res.record["convicted"]["value"] == 7 and res.record["reported_total_years"]["value"] == 95
+    comp = res.comparators.set_index("case")
+    assert comp.loc["This article's case", "years_per_convicted"] == pytest.approx(95 / 7)
+
+
+def test_case_draft_command(tmp_path):
+    from briefing.cli import main
+
+    out = tmp_path / "case.yaml"
+    assert main(["case-draft", str(FIXTURES / "court" / "three-men-distributive.txt"), "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "from_article: true" in text and "confidence: article" in text and "term_years: 14" in text
+    assert main(["case-draft", str(FIXTURES / "court" / "three-men-distributive.txt"), "-o", str(out)]) == 2  # never replaced
+    assert main(["case-draft", str(FIXTURES / "court" / "not-court-council.txt")]) == 2  # not a court story

@@ -99,6 +99,7 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
                         xytext=(3, 0), textcoords="offset points")
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
+        ax.set_xlim(0, t["years_counted"].max() * 1.5)  # room at the right for the legend, clear of the bars
         ax.set_xlabel("Years (minimum term for life sentences; full term otherwise)")
         handles = [Patch(color=BLUE, label="Life: minimum term"), Patch(color=ORANGE, label="Fixed term")]
         if not t["certain"].all():
@@ -108,10 +109,10 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
         svg = _svg(fig)
     desc = "; ".join(f"{r.defendant}: {r.sentence}, {r.years_counted:g} years" + ("" if r.certain else " (less certain)")
                      for r in table.itertuples())
+    hatched = "" if table["certain"].all() else \
+        f" {HATCHED.capitalize()}: figure from one secondary source or wide reporting."
     return Chart(svg, f"Horizontal bar chart of years counted per defendant. {desc}.",
-                 f"Years counted per defendant, {case_name}. {HATCHED.capitalize()}: figure from one secondary source or "
-                 "wide reporting.",
-                 source)
+                 f"Years counted per defendant, {case_name}.{hatched}", source)
 
 
 def comparators_chart(df, highlight: str, source: str) -> Chart:

@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--meta", metavar="META.yaml", help="metadata file (default: the article's .meta.yaml sidecar)")
     x.add_argument("--out", metavar="DIR", required=True, help="output folder (replaced atomically)")
 
+    d = sub.add_parser("case-draft", help="draft a case file from a court story, for a reporter to correct",
+                       description="Write the court record the article itself gives (defendants, sentences, totals, "
+                                   "court and judge) in the case-file format, each fact with 'source: article' and "
+                                   "'confidence: article'. Correct it, then render with -p case FILE.")
+    d.add_argument("article", metavar="ARTICLE", help="plain-text article (UTF-8 or Windows-1252)")
+    d.add_argument("--meta", metavar="META.yaml", help="metadata file (default: the article's .meta.yaml sidecar)")
+    d.add_argument("-o", "--out", metavar="case.yaml", help="file to write (default: print to standard output); "
+                   "an existing file is not replaced")
+
     sub.add_parser("params", help="list render parameters with their defaults and help")
 
     b = sub.add_parser("batch", help="render many articles in parallel (locally or on a Dask cluster)",
@@ -102,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             out = write_tables(ex, args.out)
             counts = {k: len(v) for k, v in ex.tables.items()}
             print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        elif args.command == "case-draft":
+            _case_draft(args)
         elif args.command == "batch":
             from .batch import format_table, run_batch
 
@@ -128,6 +139,35 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _case_draft(args) -> None:
+    from .court_record import draft_case, write_draft
+    from .extract import court_json, extract_article
+
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.exists() or out.is_symlink()):
+        raise InputError(f"{out}: exists; name a new file (a draft never replaces a case file)")
+    if out is not None and not out.parent.is_dir():
+        raise InputError(f"{out.parent}: no such folder")
+    ex = extract_article(args.article, args.meta)
+    record = court_json(ex.tables["court"])
+    if not record and ex.tables["defendants"].empty:
+        raise InputError(f"{args.article}: not a court story, as far as the extractor can tell: no defendant, "
+                         "verdict or sentence found")
+    draft = draft_case(ex.article, ex.tables["defendants"], record)
+    try:
+        text = write_draft(draft, out)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {out}: {len(draft['defendants'])} defendants with a custodial term, "
+              f"{len(draft.get('other_outcomes', []))} other outcomes", file=sys.stderr)
+    if not draft["defendants"]:
+        print("briefing: note: the article gives no custodial term for any one defendant; add the defendants "
+              "before rendering with this file", file=sys.stderr)
 
 
 def run() -> None:

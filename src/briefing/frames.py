@@ -174,6 +174,19 @@ def claims(df: pd.DataFrame):
         "source": "Source", "confidence": "Confidence"}, uuid="claims")
 
 
+def court_record(record: dict):
+    """court.json: what the article says about the case as a whole, with the words each fact came from."""
+    rows = [{"fact": k.replace("_", " "), "value": ", ".join(f"{a}: {b}" for a, b in v["value"].items())
+             if isinstance(v["value"], dict) else " to ".join(number(x) for x in v["value"])
+             if isinstance(v["value"], list) else number(v["value"]) if isinstance(v["value"], (int, float))
+             else str(v["value"]), "text": v["text"], "figure_id": v["figure_id"], "start": v["start"]}
+            for k, v in record.items()]
+    df = pd.DataFrame(rows, columns=["fact", "value", "text", "figure_id", "start"])
+    return _styled(df, "The case as the article reports it (court.json)", {
+        "fact": "Fact", "value": "Value", "text": "As printed", "figure_id": "Figure", "start": "Offset"},
+        uuid="court-record")
+
+
 def article_sentences(df: pd.DataFrame):
     return _styled(df, "Sentencing figures as the article gives them (no court record to check them)", {
         "text": "As printed", "value": "Value", "unit": "Unit"},

@@ -124,6 +124,8 @@ def load(processed_dir: str | Path, params: dict | None = None) -> Briefing:
         if (sdir / "case.json").exists():
             sent["case"] = json.loads((sdir / "case.json").read_text(encoding="utf-8"))
             sent["sentences"] = pd.read_csv(sdir / "sentences.csv", keep_default_na=False)
+        if (sdir / "record.json").exists():
+            sent["record"] = json.loads((sdir / "record.json").read_text(encoding="utf-8"))
         if (sdir / "comparators.csv").exists():
             sent["comparators"] = pd.read_csv(sdir / "comparators.csv", keep_default_na=False,
                                               na_values={"total_years": [""], "years_per_convicted": [""]})
@@ -198,7 +200,23 @@ def summary_text(b: Briefing) -> str:
     s = b.sentencing or {}
     claims = s.get("claims")
     case = s.get("case")
-    if case:
+    if case and case.get("from_article"):
+        t = case["totals"]
+        life = f", {e(number(t['life']))} of them to life" if t["life"] else ""
+        parts.append(f"The article names {e(number(t['defendants']))} "
+                     f"{'person' if t['defendants'] == 1 else 'people'} sentenced to custody{life}; their terms "
+                     f"(minimum terms for life) add up to {e(number(t['custody_years']))} years, as reported in the "
+                     f"article and not checked against the court record.")
+    elif not case and s.get("record", {}).get("facts"):
+        facts = s["record"]["facts"]
+        said = [f"{number(facts[k]['value'])} {w}" for k, w in (("convicted", "people convicted"),
+                                                                 ("reported_total_years", "years in total"),
+                                                                 ("trial_weeks", "weeks of trial"))
+                if isinstance((facts.get(k) or {}).get("value"), (int, float))]
+        if said:
+            parts.append(f"The article reports {e(', '.join(said))}, with no sentence given person by person "
+                         f"(not checked against the court record).")
+    elif case:
         t = case["totals"]
         parts.append(f"The court case behind the article, {e(case['operation'] or case['name'])}, ended with "
                      f"{e(number(t['defendants']))} people sentenced; {e(number(t['life']))} received life sentences, "
@@ -209,7 +227,8 @@ def summary_text(b: Briefing) -> str:
         checked = claims[claims["verdict"] != "not checkable"]
         ok = int(checked["verdict"].str.startswith("consistent").sum())
         if len(checked):
-            parts.append(f"Of the article's {len(checked)} checkable claims, {ok} agree with the court record.")
+            against = "its own per-defendant sentences" if (case or {}).get("from_article") else "the court record"
+            parts.append(f"Of the article's {len(checked)} checkable claims, {ok} agree with {against}.")
     arithmetic = arithmetic_summary(b)
     if arithmetic:
         parts.append(arithmetic)
@@ -242,7 +261,7 @@ def key_figures(b: Briefing) -> str:
     case = s.get("case")
     if case and case["totals"]["life"]:
         cards.append(_card(e(number(case["totals"]["life"])), "life sentences among them",
-                           f"case file {case['file']}"))
+                           "the article" if case.get("from_article") else f"case file {case['file']}"))
     if b.funding:
         for g in b.funding["growth"]:
             ser = b.funding["series"]
@@ -296,6 +315,36 @@ def _card(value_html: str, label: str, source: str) -> str:
             f'<p class="card-source">Source: {e(source)}</p></div>')
 
 
+RECORD_SOURCE = "the article, as reported; not checked against the court record"
+RECORD_FACTS = [("convicted", "convicted", ""), ("on_trial", "went on trial", ""), ("acquitted", "acquitted", ""),
+                ("life_sentences", "jailed for life", ""), ("reported_total_years", "years in total, as reported", ""),
+                ("term_range_years", "range of terms", "years"), ("trial_weeks", "weeks of trial", ""),
+                ("charges", "charges", ""), ("charges_proved", "charges proved", ""), ("victims", "victims", ""),
+                ("court", "court", ""), ("judge", "judge", ""), ("appeal", "appeal", "")]
+
+
+def record_facts(b: Briefing, facts: dict) -> str:
+    """What the article says about a case with no case file and no per-defendant terms: each fact with its note."""
+    items = []
+    for key, label, unit in RECORD_FACTS:
+        f = facts.get(key)
+        if not f:
+            continue
+        v = f["value"]
+        if isinstance(v, list):
+            shown = f"{number(v[0])} to {number(v[1])} {unit}"
+        elif isinstance(v, dict):
+            shown = v.get("outcome", "") + (f", to {number(v['term_years'])} years" if v.get("term_years") else "")
+        elif isinstance(v, (int, float)):
+            shown = number(v)
+        else:
+            shown = str(v)
+        items.append(f"<li><strong>{e(label.capitalize())}</strong>: {e(shown)}"
+                     f"{b.notes.cite(int(f['start']), int(f['end']))}</li>")
+    return (f"<p>No court record was supplied. What the article says about the case, {e(RECORD_SOURCE)}; it names "
+            f"no one with a sentence of their own, so there is no per-defendant table.</p><ul>{''.join(items)}</ul>")
+
+
 def sentencing_section(b: Briefing) -> str:
     s = b.sentencing
     if not s:
@@ -311,7 +360,8 @@ def sentencing_section(b: Briefing) -> str:
         tot = case["totals"]
         rows.append(["<strong>Total</strong>", "", "", f"<strong>{e(number(tot['custody_years']))}</strong>",
                      e(f"mean {tot['mean']:.1f}, median {tot['median']:g}"), ""])
-        body += table_html(f"Sentences, {case['operation'] or case['name']} (source: case file {case['file']})",
+        source = RECORD_SOURCE if case.get("from_article") else f"case file {case['file']}"
+        body += table_html(f"Sentences, {case['operation'] or case['name']} (source: {source})",
                            ["Defendant", "Age", "Sentence", "Years counted", "Basis", "Confidence"], rows, "sentences")
         comp = s.get("comparators")
         if comp is not None:
@@ -324,6 +374,12 @@ def sentencing_section(b: Briefing) -> str:
                 crow.append([name, e(r["convicted"]), e(total), e(r["source"])])
             body += table_html("UK group prosecutions compared (source per row)", ["Case", "Convicted", "Total years", "Source"],
                                crow, "comparators")
+    elif s.get("record", {}).get("facts"):
+        body += record_facts(b, s["record"]["facts"])
+        comp = s.get("comparators")
+        if comp is not None:
+            body += "<h3>Beside other UK cases</h3>"
+            body += figure_html(load_chart(s["dir"], "chart-comparators"), "fig-comparators")
     else:
         a = s["article_sentences"]
         if len(a) == 0:
@@ -438,13 +494,17 @@ def claims_section(b: Briefing) -> str:
             ref = f"{float(r['reference_value']):g}" + (f" ({r['reference_detail']})" if r["reference_detail"] else "")
         cls = "ok" if r["verdict"].startswith("consistent") else ("bad" if r["verdict"] == "inconsistent" else "na")
         src = f"{r['source']} ({r['confidence']})" if r["confidence"] else r["source"]
-        return [cited(b, r["figure_id"]), e(r["fact"] or "–"), e(ref), e(src),
-                f'<span class="verdict {cls}">{e(verdict)}</span>']
+        said = cited(b, r["figure_id"]) if r["figure_id"] else \
+            f'{e(r["article_text"])}{b.notes.cite(int(r["start"]), int(r["end"]))}'
+        return [said, e(r["fact"] or "–"), e(ref), e(src), f'<span class="verdict {cls}">{e(verdict)}</span>']
 
     rows, more = listed(c, row, "claim checks", "sentencing/claims.csv")
+    own = (s.get("case") or {}).get("from_article")
+    caption = ("The article's totals and counts against its own per-defendant sentences" if own else
+               "The article's figures against the court record")
     return section("claims", "Claim checks", table_html(
-        "The article's figures against the court record", ["Article says", "Fact", "Record", "Source (confidence)", "Verdict"],
-        rows, "claims") + more)
+        caption, ["Article says", "Fact", "Record" if not own else "Per-defendant sentences", "Source (confidence)",
+                  "Verdict"], rows, "claims") + more)
 
 
 VERDICT_WORDS = {"consistent": "consistent", "within_rounding": "within rounding", "likely_typo": "likely typo",

@@ -163,7 +163,8 @@ def sentences_table(case: Case) -> "pd.DataFrame":
         conf = _conf(d, "minimum_term" if life else "sentence")
         rows.append({"defendant": d["name"], "age": d.get("age"), "sentence": d["sentence"],
                      "years_counted": float(years), "basis": "minimum term" if life else "fixed term",
-                     "confidence": conf, "certain": conf == "high", "offences": d.get("offences", ""),
+                     # a record drafted from the article has one standing throughout, said in its source line
+                     "confidence": conf, "certain": conf in ("high", "article"), "offences": d.get("offences", ""),
                      "source": d.get("source", "")})
     return pd.DataFrame(rows)
 
@@ -182,7 +183,8 @@ def explain_total(case: Case, table) -> str:
     det = t["determinate"]
     text = f"Counted sentence by sentence, the {_n(t['defendants'])} terms add up to {t['custody_years']:g} years ({parts}). "
     reported = case.info.get("reported_total_years", {}).get("value")
-    if reported is not None and float(reported) != t["custody_years"]:
+    from_article = bool(case.info.get("from_article"))
+    if reported is not None and float(reported) != t["custody_years"] and not from_article:
         text += (f"The total reported at the time, {float(reported):g} years, does not match this sum "
                  f"({t['custody_years']:g}). ")
     if life:
@@ -192,6 +194,8 @@ def explain_total(case: Case, table) -> str:
     if det:
         text += f"{_n(det).capitalize()} received fixed (determinate) terms, counted in full. "
     uncertain = table[~table["certain"]]
+    if from_article:
+        return (text + "Every term here is as reported in the article; not checked against the court record.").strip()
     if len(uncertain):
         share = f"All {_n(len(uncertain))}" if len(uncertain) == len(table) else _n(len(uncertain)).capitalize()
         verb = "rests" if len(uncertain) == 1 else "rest"

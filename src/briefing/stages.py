@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import budget, deflators, funding, sentencing
+from . import budget, court_record, deflators, funding, sentencing
 from .chart import Chart
-from .extract import read_tables
+from .extract import court_json, read_tables
 
 
 def _save_chart(folder: Path, name: str, chart: Chart) -> None:
@@ -114,6 +114,7 @@ class SentencingResult:
     claims: pd.DataFrame
     article_sentences: pd.DataFrame
     charts: dict = field(default_factory=dict)
+    record: dict = field(default_factory=dict)  # court.json: what the article says about the case as a whole
 
 
 SENTENCE_CUES = r"jail|sentenc|prison|custody|convicted|guilty|life|minimum term|trial|court"
@@ -123,37 +124,77 @@ def run_sentencing(processed_dir: str | Path, case: str | Path | None, comparato
     from . import charts
 
     processed_dir = Path(processed_dir)
-    article, _, tables = read_tables(processed_dir)
+    article, text, tables = read_tables(processed_dir)
     figs = tables["figures"]
     mask = figs["context"].str.contains(SENTENCE_CUES, case=False, regex=True) & figs["kind"].isin(["duration", "count"])
     article_sentences = figs[mask & (figs["unit"] != "age_years")][["figure_id", "text", "value", "unit", "context", "start", "end"]]
     out = _fresh(processed_dir / "sentencing")
     c = sentencing.load_case(case) if case else None
     res = SentencingResult(c, None, None, "", None, sentencing.check_claims(figs, None, None), article_sentences)
+    record = court_json(tables["court"])
+    if c is None and (record or not tables["defendants"].empty):
+        # no case file: the record the article itself gives, labelled as such wherever it appears
+        draft = court_record.draft_case(article, tables["defendants"], record)
+        c = court_record.load_draft(draft, out)
+        res.case, res.record = c, record
+        (out / "record.json").write_text(json.dumps({"label": court_record.LABEL, "facts": record}, indent=2,
+                                                    ensure_ascii=False) + "\n", encoding="utf-8")
     if c is not None:
+        from_article = bool(c.info.get("from_article"))
         t = sentencing.sentences_table(c)
         res.table, res.totals, res.explanation = t, sentencing.totals(t), sentencing.explain_total(c, t)
-        res.claims = sentencing.check_claims(figs, c, t)
-        src = f"Source: case file {c.path.name} (sources per defendant in the table)."
+        res.claims = court_record.article_claims(record, t) if from_article else sentencing.check_claims(figs, c, t)
+        src = (f"Source: the article ({court_record.LABEL})." if from_article else
+               f"Source: case file {c.path.name} (sources per defendant in the table).")
         res.charts["sentences"] = charts.sentences_chart(t, c.info.get("operation") or c.name, src)
         t.to_csv(out / "sentences.csv", index=False, lineterminator="\n")
         (out / "case.json").write_text(json.dumps({"name": c.name, "operation": c.info.get("operation", ""),
-                                                   "file": c.path.name, "totals": res.totals,
+                                                   "file": "" if from_article else c.path.name,
+                                                   "from_article": from_article, "totals": res.totals,
                                                    "explanation": res.explanation,
                                                    "dates": sentencing.case_dates(c)}, indent=2, default=str,
                                                   ensure_ascii=False) + "\n", encoding="utf-8")
-        if comparators:
+        if comparators and not from_article:
             comp = sentencing.load_comparators(comparators)
             res.comparators = comp
             highlight = _matching_case(comp, c)
             res.charts["comparators"] = charts.comparators_chart(
                 comp, highlight, f"Source: {Path(comparators).name} (news reports named per row).")
             comp.assign(highlight=comp["case"] == highlight).to_csv(out / "comparators.csv", index=False, lineterminator="\n")
+    if comparators and res.record and (res.case is None or res.case.info.get("from_article")):
+        _place_among_comparators(res, out, text, comparators, article)
     for name, ch in res.charts.items():
         _save_chart(out, f"chart-{name}", ch)
     res.claims.to_csv(out / "claims.csv", index=False, lineterminator="\n")
     article_sentences.to_csv(out / "article_sentences.csv", index=False, lineterminator="\n")
     return res
+
+
+# the comparators are UK group child-sexual-exploitation prosecutions: a case is placed among them only when its
+# article is about one
+CSE = r"groom|sexual\s+exploitation|child\s+sex|sexually\s+exploit|abus\w+\s+(?:girls|children)"
+
+
+def _place_among_comparators(res: SentencingResult, out: Path, text: str, comparators, article: dict) -> None:
+    """Years per person convicted for the article's case beside the comparators, when the article gives both a
+    total and a count of people convicted and is about the same kind of case."""
+    import re
+
+    from . import charts
+
+    total, convicted = res.record.get("reported_total_years"), res.record.get("convicted")
+    if not total or not convicted or not re.search(CSE, text, re.I):
+        return
+    comp = sentencing.load_comparators(comparators)
+    name = "This article's case"
+    row = {"case": name, "convicted": int(convicted["value"]), "total_years": float(total["value"]),
+           "total_is_exact": "yes", "source": f"the article ({court_record.LABEL})", "exact": True,
+           "years_per_convicted": float(total["value"]) / float(convicted["value"])}
+    comp = pd.concat([comp, pd.DataFrame([row])], ignore_index=True)
+    res.comparators = comp
+    res.charts["comparators"] = charts.comparators_chart(
+        comp, name, f"Source: {Path(comparators).name} (news reports named per row); this case: the article.")
+    comp.assign(highlight=comp["case"] == name).to_csv(out / "comparators.csv", index=False, lineterminator="\n")
 
 
 def _matching_case(comp: pd.DataFrame, case: sentencing.Case) -> str:
