@@ -43,8 +43,8 @@ def test_every_defendant_and_court_fact(name):
     assert {k: v["value"] for k, v in record.items()} == EXPECTED[name]["court"]
     for r in defendants.itertuples():  # each row points at its sentencing or verdict phrase
         assert text[r.start:r.end] == r.text and r.text
-    for fact in record.values():
-        assert 0 <= fact["start"] <= fact["end"] <= len(text)
+    for fact in record.values():  # and each fact at the words it came from
+        assert text[fact["start"]:fact["end"]] == fact["text"] and fact["text"]
 
 
 def test_the_fixtures_cover_the_phrasings():

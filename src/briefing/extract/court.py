@@ -333,11 +333,13 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
                             sentence[:m.start()], re.I)
             value = f["value"] if f else parse_number(w["n"]) if w else 1 if one else None
             if value is not None:
-                prev = out.get("acquitted", {"value": 0, "figure_id": "", "text": "", "start": s, "end": e})
-                prev = dict(prev, value=prev["value"] + value)
                 if f:
-                    prev.update(figure_id=prev["figure_id"] or f["figure_id"], text=prev["text"] or f["text"])
-                out["acquitted"] = prev
+                    here = _fact(value, f)
+                else:
+                    a, z = (s + w.start("n"), s + w.end("n")) if w else (s + one.start(), s + one.end())
+                    here = _fact(value, start=a, end=z, text=text[a:z])
+                prev = out.get("acquitted")  # "Three were acquitted and another man was found not guilty": 3 + 1
+                out["acquitted"] = here if prev is None else dict(prev, value=prev["value"] + value)
         for f in in_sentence:
             before = text[max(s, f["start"] - 40):f["start"]]
             after = text[f["end"]:f["end"] + 40]
@@ -398,6 +400,6 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
     if defendants and "convicted" not in out:
         done = [d for d in defendants if d.outcome in ("convicted", "pleaded guilty")]
         if done:
-            out["convicted_named"] = {"value": len(done), "figure_id": "", "text": "defendants named with a verdict",
-                                      "start": done[0].start, "end": done[0].end}
+            out["convicted_named"] = _fact(len(done), start=done[0].start, end=done[0].end,
+                                           text=text[done[0].start:done[0].end])
     return out
