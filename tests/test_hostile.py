@@ -331,6 +331,20 @@ def test_render_never_replaces_a_folder_that_is_not_a_briefing(tmp_path):
     assert (home / "Documents" / "thesis.txt").read_text() == "years of work"
 
 
+def test_a_first_render_that_failed_does_not_block_the_next(tmp_path):
+    """A first render that fails leaves only reports/<slug>/failed/<run>/: the next render may publish there, and
+    keeps it; a folder with anything else is still refused."""
+    art = tmp_path / "story.txt"
+    art.write_bytes(GOOD.read_bytes())
+    kept = tmp_path / "reports" / "story" / "failed" / "20260101T000000Z-abcdef"
+    kept.mkdir(parents=True)
+    (kept / "render.log").write_text("cell timed out")
+    r = cli("render", "--article", art, "--out", tmp_path / "reports", "-q")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "reports" / "story" / "briefing.pdf").is_file()
+    assert (kept / "render.log").read_text() == "cell timed out"
+
+
 def test_tables_stay_linear_for_a_text_of_figures_without_full_stops(tmp_path):
     from briefing.extract import extract_text
 

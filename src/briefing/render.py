@@ -213,7 +213,11 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     reports = writable_folder(out or paths.REPORTS_DIR, "--out")
     processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
     target = reports / slug
-    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").is_file())):
+    # an earlier briefing, or only the notebooks of failed runs kept under failed/ (a first render that failed)
+    earlier = target.is_dir() and ((target / "manifest.json").is_file()
+                                   or all(p.name == "failed" and p.is_dir() and not p.is_symlink()
+                                          for p in target.iterdir()))
+    if target.exists() and not earlier:
         # publishing replaces reports/<slug>/ whole: never a folder that is not an earlier briefing
         raise InputError(f"--out: {target} exists and is not a briefing (no manifest.json); the briefing would "
                          "replace it whole; choose another --out, or move the folder")
