@@ -159,3 +159,22 @@ def test_case_draft_command(tmp_path):
     assert "from_article: true" in text and "confidence: article" in text and "term_years: 14" in text
     assert main(["case-draft", str(FIXTURES / "court" / "three-men-distributive.txt"), "-o", str(out)]) == 2  # never replaced
     assert main(["case-draft", str(FIXTURES / "court" / "not-court-council.txt")]) == 2  # not a court story
+
+
+def test_a_court_story_briefing_without_a_case_file(tmp_path):
+    """The rendered briefing: per-defendant table and chart, the label wherever the record appears, the claim
+    checks against its own sentences, and the people it does not chart (acquitted, suspended) listed."""
+    import pypdf
+
+    from briefing.render import render
+
+    r = render(FIXTURES / "court" / "serve-at-least.txt", out=tmp_path / "reports",
+               processed_root=tmp_path / "processed", quiet=True)
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(str(r.pdf)).pages)
+    assert "Sentences, Court case reported in serve-at-least (source: the article, as reported; not checked " \
+           "against the court record)" in text
+    assert "One sentence is counted: 20 years, the minimum term of a life sentence." in text
+    assert "Others the article names as defendants" in text and "Ryan Oakes" in text and "acquitted" in text
+    assert "no case file was given, so the record is drafted from the article itself" in text
+    html = r.html.read_text(encoding="utf-8")
+    assert html.count("not checked against the court record") >= 4  # summary, explanation, chart, table, method

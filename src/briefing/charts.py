@@ -104,7 +104,12 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
         handles = [Patch(color=BLUE, label="Life: minimum term"), Patch(color=ORANGE, label="Fixed term")]
         if not t["certain"].all():
             handles.append(Patch(facecolor="#bbbbbb", hatch=HATCH, edgecolor="white", label=LESS_CERTAIN))
-        ax.legend(handles=handles, frameon=False, loc="lower right")
+        if len(t) > 3:
+            ax.legend(handles=handles, frameon=False, loc="lower right")
+        else:  # a short chart has no free corner: the legend goes under it
+            height = 0.42 * len(table) + 1.0
+            ax.legend(handles=handles, frameon=False, loc="upper left", ncol=len(handles),
+                      bbox_to_anchor=(0.0, -0.62 / (height * (STYLE_AXES_TOP - STYLE_AXES_BOTTOM))))
         ax.set_title(f"{case_name}: sentence per defendant", loc="left", fontweight="bold")
         svg = _svg(fig)
     desc = "; ".join(f"{r.defendant}: {r.sentence}, {r.years_counted:g} years" + ("" if r.certain else " (less certain)")

@@ -207,6 +207,11 @@ def summary_text(b: Briefing) -> str:
                      f"{'person' if t['defendants'] == 1 else 'people'} sentenced to custody{life}; their terms "
                      f"(minimum terms for life) add up to {e(number(t['custody_years']))} years, as reported in the "
                      f"article and not checked against the court record.")
+    elif not case and (b.tables["defendants"]["outcome"] != "unknown").any():
+        d = b.tables["defendants"]
+        outcomes = ", ".join(f"{number(n)} {o}" for o, n in d["outcome"].value_counts(sort=False).items() if o != "unknown")
+        parts.append(f"The article names {_count(len(d), 'defendant')} ({e(outcomes)}), with no custodial term for "
+                     f"any one of them; as reported, not checked against the court record.")
     elif not case and s.get("record", {}).get("facts"):
         facts = s["record"]["facts"]
         said = [f"{number(facts[k]['value'])} {w}" for k, w in (("convicted", "people convicted"),
@@ -228,7 +233,8 @@ def summary_text(b: Briefing) -> str:
         ok = int(checked["verdict"].str.startswith("consistent").sum())
         if len(checked):
             against = "its own per-defendant sentences" if (case or {}).get("from_article") else "the court record"
-            parts.append(f"Of the article's {len(checked)} checkable claims, {ok} agree with {against}.")
+            parts.append(f"Of the article's {_count(len(checked), 'checkable claim')}, {ok} "
+                         f"{'agrees' if ok == 1 else 'agree'} with {against}.")
     arithmetic = arithmetic_summary(b)
     if arithmetic:
         parts.append(arithmetic)
@@ -341,8 +347,42 @@ def record_facts(b: Briefing, facts: dict) -> str:
             shown = str(v)
         items.append(f"<li><strong>{e(label.capitalize())}</strong>: {e(shown)}"
                      f"{b.notes.cite(int(f['start']), int(f['end']))}</li>")
-    return (f"<p>No court record was supplied. What the article says about the case, {e(RECORD_SOURCE)}; it names "
-            f"no one with a sentence of their own, so there is no per-defendant table.</p><ul>{''.join(items)}</ul>")
+    return (f"<p>No court record was supplied. What the article says about the case, {e(RECORD_SOURCE)}; it gives "
+            f"no custodial term person by person, so there is no chart of terms.</p><ul>{''.join(items)}</ul>")
+
+
+def sentence_words(r) -> str:
+    """A defendants.csv row's sentence in words: "life, minimum 14 years", "18 months suspended for 2 years"."""
+    def span(years: float) -> str:
+        return f"{number(years)} years" if float(years).is_integer() or years >= 3 else f"{number(round(years * 12))} months"
+    kind = r["sentence"]
+    if kind == "life":
+        return "life" + (f", minimum {span(r['minimum_term_years'])}" if r["minimum_term_years"] == r["minimum_term_years"] else "")
+    if kind == "determinate":
+        return span(r["term_years"])
+    if kind == "suspended":
+        return f"{span(r['term_years'])}, suspended for {span(r['suspended_years'])}"
+    return {"indefinite": "indefinite", "other": "other order (e.g. hospital order)", "none": "–"}[kind]
+
+
+def defendants_table(b: Briefing, only_without_custody: bool = False) -> str:
+    """Everyone the article names as a defendant, with outcome, sentence and offences, each row noted to its
+    phrase; with a per-defendant chart above, only those it does not show (acquitted, suspended, awaiting …)."""
+    d = b.tables.get("defendants")
+    if d is None or d.empty:
+        return ""
+    if only_without_custody:
+        d = d[~(((d["sentence"] == "life") & d["minimum_term_years"].notna())
+                | ((d["sentence"] == "determinate") & d["term_years"].notna()))]
+        if d.empty:
+            return ""
+    rows, more = listed(d, lambda r: [
+        f'{e(r["name"])}{b.notes.cite(int(r["start"]), int(r["end"]))}',
+        e(number(r["age"]) if r["age"] == r["age"] else "–"), e(r["outcome"]), e(sentence_words(r)),
+        e(r["offences"].replace(";", "; ") or "–")], "defendants", "defendants.csv")
+    caption = ("Others the article names as defendants" if only_without_custody else
+               "Defendants the article names") + f" ({RECORD_SOURCE})"
+    return table_html(caption, ["Defendant", "Age", "Outcome", "Sentence", "Offences"], rows, "defendants") + more
 
 
 def sentencing_section(b: Briefing) -> str:
@@ -363,6 +403,8 @@ def sentencing_section(b: Briefing) -> str:
         source = RECORD_SOURCE if case.get("from_article") else f"case file {case['file']}"
         body += table_html(f"Sentences, {case['operation'] or case['name']} (source: {source})",
                            ["Defendant", "Age", "Sentence", "Years counted", "Basis", "Confidence"], rows, "sentences")
+        if case.get("from_article"):
+            body += defendants_table(b, only_without_custody=True)
         comp = s.get("comparators")
         if comp is not None:
             body += "<h3>Beside other UK cases</h3>"
@@ -374,8 +416,8 @@ def sentencing_section(b: Briefing) -> str:
                 crow.append([name, e(r["convicted"]), e(total), e(r["source"])])
             body += table_html("UK group prosecutions compared (source per row)", ["Case", "Convicted", "Total years", "Source"],
                                crow, "comparators")
-    elif s.get("record", {}).get("facts"):
-        body += record_facts(b, s["record"]["facts"])
+    elif s.get("record", {}).get("facts") or not b.tables["defendants"].empty:
+        body += record_facts(b, (s.get("record") or {}).get("facts", {})) + defendants_table(b)
         comp = s.get("comparators")
         if comp is not None:
             body += "<h3>Beside other UK cases</h3>"
@@ -484,6 +526,9 @@ def claims_section(b: Briefing) -> str:
     if c is None or c.empty:
         if not s.get("case"):
             return ""  # listed in absent_section
+        if s["case"].get("from_article"):
+            return section("claims", "Claim checks", "<p>Nothing to check: the article states no total or count "
+                                                     "to set against its own per-defendant sentences.</p>")
         return section("claims", "Claim checks",
                        "<p>Nothing to check: no figure in the article matched a fact in the case file.</p>")
     def row(r) -> list:
@@ -592,7 +637,15 @@ def method_section(b: Briefing, versions: dict[str, str]) -> str:
         items.append(f"<li><strong>Deflator</strong>: {e(ff['deflator_source'])}; real terms in {e(ff['base_year'])} prices, "
                      f"computed as cash × deflator({e(ff['base_year'])}) ÷ deflator(year). Forecast years are flagged.</li>")
     case = (b.sentencing or {}).get("case")
-    if case:
+    if case and case.get("from_article") or (b.sentencing or {}).get("record"):
+        items.append("<li><strong>Court record</strong>: no case file was given, so the record is drafted from the "
+                     "article itself (who was convicted of what, each sentence, the stated totals and counts), "
+                     f"{e(RECORD_SOURCE)}. <code>briefing case-draft</code> writes it as a case file for a reporter "
+                     "to correct and render with.</li>")
+        if (b.sentencing or {}).get("comparators") is not None:
+            items.append("<li><strong>Comparators</strong>: totals are press aggregates; this article's case is "
+                         "placed by its reported total over the people it says were convicted.</li>")
+    elif case:
         items.append(f"<li><strong>Court record</strong>: case file {e(case['file'])}; each sentence carries its source and "
                      f"confidence (high: primary or two independent sources; medium: one secondary source or a stated "
                      f"inference; reported: widely reported, not verified). Minimum terms marked below 'high' are uncertain.</li>")

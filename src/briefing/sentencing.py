@@ -181,6 +181,15 @@ def explain_total(case: Case, table) -> str:
     parts = "+".join(f"{y:g}" for y in t["terms"])
     life = t["life"]
     det = t["determinate"]
+    if t["defendants"] == 1:  # one sentence: nothing to add up
+        kind = "the minimum term of a life sentence" if life else "a fixed (determinate) term"
+        text = f"One sentence is counted: {t['custody_years']:g} years, {kind}. "
+        if life:
+            text += ("A life sentence has no fixed end: the minimum term is the time served before the Parole Board "
+                     "can consider release. ")
+        if case.info.get("from_article"):
+            return text + "It is as reported in the article; not checked against the court record."
+        return text.strip()
     text = f"Counted sentence by sentence, the {_n(t['defendants'])} terms add up to {t['custody_years']:g} years ({parts}). "
     reported = case.info.get("reported_total_years", {}).get("value")
     from_article = bool(case.info.get("from_article"))
