@@ -174,6 +174,15 @@ def claims(df: pd.DataFrame):
         "source": "Source", "confidence": "Confidence"}, uuid="claims")
 
 
+def defendants(df: pd.DataFrame):
+    view = df.assign(age_shown=[number(a) if a == a else "–" for a in df["age"]],
+                     term=[number(t) if t == t else "–" for t in df["term_years"]],
+                     minimum=[number(t) if t == t else "–" for t in df["minimum_term_years"]])
+    return _styled(view, "Defendants the article names, with outcome and sentence (defendants.csv)", {
+        "name": "Defendant", "age_shown": "Age", "outcome": "Outcome", "sentence": "Sentence", "term": "Term, years",
+        "minimum": "Minimum term, years", "offences": "Offences", "text": "Phrase"}, uuid="defendants")
+
+
 def court_record(record: dict):
     """court.json: what the article says about the case as a whole, with the words each fact came from."""
     rows = [{"fact": k.replace("_", " "), "value": ", ".join(f"{a}: {b}" for a, b in v["value"].items())
