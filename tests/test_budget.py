@@ -142,3 +142,24 @@ def test_the_funding_section_says_no_years_only_when_no_sum_has_one(funded, name
         assert "9.8% more than their budget" in html and "+16.9%" in html
     if name == "underspend-committed.txt":  # a lone sum: in real terms, no chart
         assert "Every sum with a year" in html and "<svg" not in html and "2019-20" in html
+
+
+@pytest.mark.parametrize("text, year, basis", [
+    ("In July the council spent £2m on repairs.", "2019", "calendar"),  # resolved with the publication date
+    ("The council spent £2m on repairs last year.", "2019", "calendar"),
+    ("It expects a £1.5bn gap by 2025.", "2025", "calendar"),
+    ("It has £3m from its underspend for the year 2019/20.", "2019-20", "financial"),
+    ("It set its precept for 2024/25 at £85,000, up from £72,000.", "2024-25", "financial"),  # the first sum only
+    ("The council now spends £8m a year.", "", ""),
+])
+def test_the_year_of_a_sum(text, year, basis):
+    import datetime as dt
+
+    from briefing.extract import extract_text
+    from briefing.meta import ArticleMeta
+
+    figs = extract_text(text, ArticleMeta(published=dt.date(2020, 3, 1)))["figures"]
+    first = figs[figs["kind"] == "money"].iloc[0]
+    assert (first["year"], first["year_basis"]) == (year, basis)
+    if "up from" in text:
+        assert figs[figs["kind"] == "money"].iloc[1]["year"] == ""

@@ -74,9 +74,12 @@ def _pair(text: str, group: list[dict], marks: list) -> dict[str, tuple[str, str
         return {}
     if len({(m[2], m[3]) for m in marks}) == 1:
         # one year in the sentence: every sum in it ("spent £1.214bn in 2018/19, compared with a budget of £1.106bn")
-        _, end, year, basis = marks[0]
-        return {r["figure_id"]: (year, basis) for r in group
-                if not NOT_THAT_YEAR.search(text[min(end, r["start"]):max(end, r["start"])])}
+        start, end, year, basis = marks[0]
+
+        def between(r: dict) -> str:  # the words between the sum and the year, neither included
+            return text[r["end"]:start] if start >= r["end"] else text[end:r["start"]]
+
+        return {r["figure_id"]: (year, basis) for r in group if not NOT_THAT_YEAR.search(between(r))}
     # several years: nearest first, never across another sum, each year and each sum used once
     cands = []
     for r in group:
