@@ -53,7 +53,7 @@ def test_the_fixtures_cover_the_phrasings():
     assert {d["outcome"] for d in rows} >= {"convicted", "pleaded guilty", "acquitted", "awaiting sentence"}
     facts = {k for v in EXPECTED.values() for k in v["court"]}
     assert facts >= {"convicted", "acquitted", "life_sentences", "reported_total_years", "term_range_years",
-                     "trial_weeks", "court", "judge", "appeal", "on_trial", "charges", "victims"}
+                     "trial_weeks", "court", "judge", "appeal", "on_trial", "charges", "victims", "sentence_date"}
     assert sum(1 for v in EXPECTED.values() if not v["defendants"] and not v["court"]) >= 2  # not court stories
     assert len(EXPECTED) >= 14
 
@@ -178,3 +178,12 @@ def test_a_court_story_briefing_without_a_case_file(tmp_path):
     assert "no case file was given, so the record is drafted from the article itself" in text
     html = r.html.read_text(encoding="utf-8")
     assert html.count("not checked against the court record") >= 4  # summary, explanation, chart, table, method
+
+
+def test_active_verdicts_and_dates_go_to_their_event():
+    defendants, record = extracted("On 3 May 2024, the jury convicted John Smith, 40, of murder. The trial began on "
+                                   "2 April 2024 at Leeds Crown Court. He was jailed for life on 10 June 2024.")
+    assert defendants[["name", "outcome", "sentence", "offences"]].values.tolist() == [
+        ["John Smith", "convicted", "life", "murder"]]
+    assert {k: record[k]["value"] for k in ("verdict_date", "trial_date", "sentence_date")} == {
+        "verdict_date": "2024-05-03", "trial_date": "2024-04-02", "sentence_date": "2024-06-10"}

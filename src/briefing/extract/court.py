@@ -189,6 +189,16 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             lo = _clause_start(text, s, vs, prev_end)
             prev_end = s + m.end("v")
             names = [mm for mm in mentions.between(lo, vs) if not OFFICIALS.search(mm[3] or "")]
+            if re.search(r"\b[Tt]he\s+(?:jury|jurors|court|judge|magistrates)\s+(?:(?:unanimously|also|later)\s+)?$",
+                         text[lo:vs]):
+                # "the jury convicted John Smith, 40, of murder": the object, right after the verb
+                obj = [mm for mm in mentions.between(s + m.end("v"), s + m.end("v") + 40)
+                       if re.fullmatch(r"\s*", text[s + m.end("v"):mm[0]])]
+                names = obj[:1]
+                m_what = re.match(r"[^.;]*?\bof\s+([^.;]{0,160})", text[obj[0][1]:e]) if obj else None
+                what_text = m_what.group(1) if m_what else ""
+            else:
+                what_text = m["what"]
             if not names:
                 p = PRONOUN.search(text[lo:vs])
                 last = mentions.last_before(vs, max(0, s - 600), set(rows)) if p else None
@@ -200,7 +210,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                 d = row(mm[2], vs, s + m.end())
                 if d.outcome in ("unknown", "convicted") or outcome == "acquitted":
                     d.outcome = outcome if not (d.outcome == "convicted" and outcome == "convicted") else d.outcome
-                what = _offences(m["what"]) if outcome != "acquitted" else []
+                what = _offences(what_text) if outcome != "acquitted" else []
                 d.offences.extend(o for o in what if o not in d.offences)
     if AWAITING.search(text):  # "They will be sentenced next month": the convicted with no sentence yet
         for d in rows.values():
@@ -270,6 +280,9 @@ APPEAL_RE = re.compile(r"\b(?:failed\s+(?:in\s+(?:a|an|his|her|their)\s+(?:bid|a
                        r"\s+appeal|appeal\s+(?:was|has\s+been)\s+(?:dismissed|rejected|refused))\b|"
                        r"\bhad\s+(?:his|her|their)\s+sentences?\s+(?P<dir>increased|extended|cut|reduced)\s+to\s+"
                        r"(?P<n>" + NUMBER + r")\s+(?P<u>years?|months?)", re.I)
+DATE_EVENTS = (("trial_date", r"\btrial\s+(?:began|opened|started)\b"),
+               ("verdict_date", r"\b(?:convicted|found\s+guilty|verdicts?)\b"),
+               ("sentence_date", r"\b(?:sentenced|jailed)\b"))
 CONVICTED_VERBS = r"(?:convicted|found\s+guilty|jailed|sentenced|imprisoned|locked\s+up|given)"
 
 
@@ -378,14 +391,17 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
             else:
                 value = {"outcome": "appeal dismissed"}
             out["appeal"] = _fact(value, start=s + a.start(), end=s + a.end(), text=a.group(0))
-        for key, pattern in (("trial_date", r"\btrial\s+(?:began|opened|started)\b"),
-                             ("verdict_date", r"\b(?:convicted|found\s+guilty|verdicts?)\b"),
-                             ("sentence_date", r"\b(?:sentenced|jailed)\b")):
-            if key not in out and re.search(pattern, sentence, re.I):
-                d = next((d for d in dates if s <= d["start"] < e and d["date"] and d["precision"] in ("day", "month")),
-                         None)
-                if d:
-                    out[key] = _fact(d["date"], start=d["start"], end=d["end"], text=d["text"])
+        # a date belongs to the event whose verb comes last before it ("jailed … on 14 March 2023 after being
+        # convicted" is the sentencing date), or, with none before it, the first after it ("On 3 May, the jury
+        # convicted …")
+        for d in (d for d in dates if s <= d["start"] < e and d["date"] and d["precision"] in ("day", "month")):
+            verbs = sorted((s + m.start(), key) for key, pattern in DATE_EVENTS
+                           for m in re.finditer(pattern, sentence, re.I))
+            before = [v for v in verbs if v[0] < d["start"]]
+            after = [v for v in verbs if v[0] >= d["end"]]
+            pick = before[-1] if before else after[0] if after else None
+            if pick:
+                out.setdefault(pick[1], _fact(d["date"], start=d["start"], end=d["end"], text=d["text"]))
     appeal = out.get("appeal", {}).get("value", {})
     sentenced = [d for d in defendants if d.sentence == "determinate"]
     if appeal.get("term_years") and len(defendants) == 1 and len(sentenced) == 1:
