@@ -15,7 +15,8 @@ from briefing import slugs, yamlfile
 from briefing.batch import write_index
 from briefing.errors import InputError, LockedError
 from briefing.locks import render_locks
-from briefing.render import _leftovers, prepare, prune_failed
+from briefing.publish import leftovers, prune_failed
+from briefing.render import prepare
 from briefing.sentencing import check_comparators, load_case
 from briefing.text import read_article
 from conftest import ARTICLES, CASES
@@ -76,7 +77,7 @@ def test_leftovers_of_one_slug_never_match_another(tmp_path):
     for name in (".staging-a-20261201T010203Z-abcdef", ".old-a-abcdef", ".staging-a-b-20261201T010203Z-abcdef",
                  ".old-a-b-abcdef", "a-keep", ".staging-a-keep"):
         (tmp_path / name).mkdir()
-    assert sorted(p.name for p in _leftovers(tmp_path, "a")) == [".old-a-abcdef", ".staging-a-20261201T010203Z-abcdef"]
+    assert sorted(p.name for p in leftovers(tmp_path, "a")) == [".old-a-abcdef", ".staging-a-20261201T010203Z-abcdef"]
 
 
 # --- the index ---------------------------------------------------------------------------------------------

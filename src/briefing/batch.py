@@ -134,7 +134,7 @@ def run_batch(patterns: list[str], out: str | Path | None = None, workers: int |
               scheduler: str | None = None, params_file: str | None = None, overrides: dict | None = None,
               processed_root: str | Path | None = None, quiet: bool = False) -> dict:
     from .params import load_params_file, merge
-    from .render import new_run_id, writable_folder
+    from .publish import new_run_id, writable_folder
 
     articles = expand(patterns)
     out = writable_folder(out or paths.REPORTS_DIR, "--out")

@@ -72,10 +72,14 @@ def role_of(text: str, start: int, end: int) -> str:
     return best
 
 
+SENTENCE_REACH = 1500  # characters looked through for a sentence's ends: a text without full stops stays linear
+
+
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos))
-    e = min([i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0] or [len(text)])
-    return s + 1 if s >= 0 else 0, e
+    lo, hi = max(0, pos - SENTENCE_REACH), min(len(text), pos + SENTENCE_REACH)
+    s = max(text.rfind(". ", lo, pos), text.rfind("\n", lo, pos))
+    e = min([i for i in (text.find(". ", pos, hi), text.find("\n", pos, hi)) if i >= 0] or [hi])
+    return s + 1 if s >= 0 else lo, e
 
 
 def entity_of(text: str, start: int) -> str:

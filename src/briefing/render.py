@@ -13,21 +13,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, kernels, paths, slugs
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
+from .cachekeys import code_hash, key, optional_hash, sha256_file, sha256_tree
+from .documents import font_subsetter_notice, preload_libraries, to_html, to_pdf, versions
 from .locks import render_locks
+from .publish import leftovers, new_run_id, prune_failed, publish, writable_folder
 from .subsetter import font_subsetter
 from .timelimit import time_limit
 from .meta import ArticleMeta, load_meta, sidecar_for
@@ -103,64 +103,6 @@ class _KernelOutputToLog:
         self.fh.close()
 
 
-# --- hashing ---------------------------------------------------------------------------------------------
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def sha256_tree(folder: Path, top_only: bool = False) -> str | None:
-    """A hash of the files in a folder (names and contents); None when it does not exist."""
-    if not folder.is_dir():
-        return None
-    h = hashlib.sha256()
-    files = sorted(p for p in (folder.iterdir() if top_only else folder.rglob("*")) if p.is_file())
-    for p in files:
-        h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-_CODE_HASH: str | None = None
-
-
-def code_hash() -> str:
-    """The package's code and template: a change to either re-runs every stage."""
-    global _CODE_HASH
-    if _CODE_HASH is None:
-        h = hashlib.sha256(__version__.encode())
-        for p in sorted(paths.PACKAGE_DIR.rglob("*")):
-            if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json") and "__pycache__" not in p.parts:
-                h.update(str(p.relative_to(paths.PACKAGE_DIR)).encode() + b"\0" + p.read_bytes())
-        _CODE_HASH = h.hexdigest()
-    return _CODE_HASH
-
-
-def _key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _optional_hash(path: str) -> str:
-    return sha256_file(Path(path)) if path else ""
-
-
-def writable_folder(path: str | Path, what: str) -> Path:
-    """``path`` resolved and created; a user's mistake there (a file of that name, no permission) is an InputError."""
-    path = Path(path)
-    try:
-        path = path.resolve()
-        if path.exists() and not path.is_dir():
-            raise InputError(f"{what}: {path} is a file, not a folder")
-        path.mkdir(parents=True, exist_ok=True)
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise InputError(f"{what}: {path} cannot be written (permission denied)")
-        probe = path / f".briefing-write-test-{uuid.uuid4().hex[:8]}"  # root passes os.access where writes fail
-        probe.touch()
-        probe.unlink()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
-        raise InputError(f"{what}: {path} cannot be written ({getattr(exc, 'strerror', None) or exc})") from None
-    return path
-
-
 # --- the render ------------------------------------------------------------------------------------------
 
 def render(article: str | Path | None = None, out: str | Path | None = None, overrides: dict | None = None,
@@ -177,7 +119,7 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
     for warning in job.warnings:
         reporter.event("warning", message=f"warning: {warning}", warning=warning)
     with render_locks(job.reports, job.processed_root, job.slug, wait):
-        for stale in _leftovers(job.reports, job.slug):
+        for stale in leftovers(job.reports, job.slug):
             shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
         return _Run(job.article, job.meta, job.values, job.slug, job.reports, slugs.folder(job.processed_root, job.slug),
                     reporter, force, parallel, kernel_template).run()
@@ -225,20 +167,6 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
         raise InputError(f"--out: {reports} is the tables' folder {processed_root} or inside it (or around it); "
                          "choose a folder apart")
     return Job(article, meta, values, slug, reports, processed_root, tuple(text.warnings))
-
-
-_RUN_ID = r"\d{8}T\d{6}Z-[0-9a-f]{6}"
-
-
-def new_run_id() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-
-
-def _leftovers(reports: Path, slug: str) -> list[Path]:
-    """This slug's staging and old folders left by a killed run: matched exactly, never another slug's that starts
-    the same way (``a`` and ``a-b``)."""
-    pattern = re.compile(rf"\.(?:staging-{re.escape(slug)}-{_RUN_ID}|old-{re.escape(slug)}-[0-9a-f]{{6}})")
-    return [p for p in reports.iterdir() if pattern.fullmatch(p.name)]
 
 
 class _Run:
@@ -293,14 +221,14 @@ class _Run:
             inputs = [self.stages[NB1]["outputs"], v["deflator"], v["base_year"],
                       sha256_file(deflator_file(v["deflator"], paths.REFERENCE_DIR))]
         elif name == NB3:
-            inputs = [self.stages[NB1]["outputs"], _optional_hash(v["case"]), _optional_hash(v["comparators"])]
+            inputs = [self.stages[NB1]["outputs"], optional_hash(v["case"]), optional_hash(v["comparators"])]
         elif name == NB4:
             inputs = [self.stages[n]["outputs"] for n in (NB1, NB2, NB3)] + [self.public, self.meta.title]
         elif name == "html":
             inputs = [self.stages[NB4]["key"]]
         else:  # the PDF's bytes depend on which library subsets its fonts
             inputs = [self.stages["html"]["outputs"], font_subsetter()]
-        return _key(name, nb, inputs, code_hash())
+        return key(name, nb, inputs, code_hash())
 
     def cached(self, name: str, key: str) -> bool:
         prev = self.previous.get(name)
@@ -325,7 +253,7 @@ class _Run:
                     self._stage_notebooks(staging, [NB1])
                     preload = None
                     if self.workers:  # a parallel cold run: load the document libraries while kernels 02-04 work
-                        preload = threading.Thread(target=_preload_document_libraries, daemon=True)
+                        preload = threading.Thread(target=preload_libraries, daemon=True)
                         preload.start()
                     self._stage_notebooks(staging, [NB2, NB3])
                     self._stage_notebooks(staging, [NB4])
@@ -360,7 +288,7 @@ class _Run:
             "stages": stage_list, "seconds": round(time.time() - started, 2), "up_to_date": False,
             "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "outputs": {n: sha256_file(staging / n) for n in ("briefing.html", "briefing.pdf")},
-            "code": code_hash(), "versions": _versions(), "pdf_font_subsetter": font_subsetter(),
+            "code": code_hash(), "versions": versions(), "pdf_font_subsetter": font_subsetter(),
         }
         side = sidecar_for(self.article)
         if side.exists():
@@ -525,16 +453,6 @@ class _Run:
         self.reporter.event("stage", stage=kind, status="done", seconds=seconds, message=f"  {name}: done in {seconds:.1f}s")
 
 
-def _preload_document_libraries() -> None:
-    try:
-        import nbconvert  # noqa: F401
-        from nbconvert import HTMLExporter  # noqa: F401
-
-        from . import weasy  # noqa: F401
-    except Exception:  # the stage itself will report it
-        pass
-
-
 # what each notebook imports, loaded while its kernel waits for the notebooks before it (and once, in the kernel
 # template, for all kernels). pandera loads its pandas backends (and with them hypothesis, when installed: some
 # 0.5 CPU-seconds) at a schema's first validation, so an empty one is validated here; pandas imports its CSV and
@@ -648,32 +566,6 @@ class _NotebookWorker(threading.Thread):
                     pass
 
 
-def keep_failed() -> int:
-    """How many failed runs an article keeps: $BRIEFING_KEEP_FAILED, default 5, at least 1 (the one that just failed)."""
-    try:
-        return max(1, int(os.environ.get("BRIEFING_KEEP_FAILED", "5")))
-    except ValueError:
-        return 5
-
-
-def prune_failed(folder: Path) -> None:
-    """Delete all but the newest failed runs (run ids start with their UTC time, so names sort by age)."""
-    runs = sorted(p for p in folder.iterdir() if p.is_dir())
-    for old in runs[:-keep_failed()]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def publish(staging: Path, out_dir: Path) -> None:
-    """Swap the staging folder in for the published one by renaming; earlier failed runs are kept."""
-    if (out_dir / "failed").exists():
-        os.replace(out_dir / "failed", staging / "failed")
-    old = out_dir.with_name(f".old-{out_dir.name}-{uuid.uuid4().hex[:6]}")
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 _rel = paths.relative
 
 
@@ -687,55 +579,3 @@ def _public_params(params: dict, article: Path) -> dict:
     return out
 
 
-def _versions() -> dict:
-    from importlib.metadata import version
-
-    out = {}
-    for pkg in ("papermill", "nbconvert", "nbformat", "ipykernel", "pandas", "matplotlib", "weasyprint", "pandera", "pyyaml"):
-        try:
-            out[pkg] = version(pkg)
-        except Exception:
-            out[pkg] = None
-    return out
-
-
-def to_html(executed: Path, meta, slug: str) -> str:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(str(executed), as_version=4)
-    exporter = HTMLExporter(template_name="briefing", extra_template_basedirs=[str(paths.TEMPLATES_DIR)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    resources = {"briefing": {
-        "title": meta.title or slug, "subject": f"Briefing on {meta.outlet + ': ' if meta.outlet else ''}{meta.title or slug}",
-        "date": meta.published.isoformat() if meta.published else "", "version": __version__,
-        "keywords": meta.topic,
-    }}
-    html, _ = exporter.from_notebook_node(nb, resources=resources)
-    return html
-
-
-def to_pdf(html: str, target: Path, base_url: str) -> list[str]:
-    """Print the briefing; returns WeasyPrint's warnings (none for a briefing made by this package's template)."""
-    from .weasy import write_pdf
-
-    return write_pdf(html, target, base_url)
-
-
-_SUBSETTER_NOTICE_GIVEN = False
-
-
-def font_subsetter_notice(reporter: "Reporter") -> None:
-    """Without HarfBuzz's subsetter, say once per process what that means for the PDF's bytes."""
-    global _SUBSETTER_NOTICE_GIVEN
-    from .subsetter import HARFBUZZ
-
-    name = font_subsetter()
-    if name != HARFBUZZ and not _SUBSETTER_NOTICE_GIVEN:
-        _SUBSETTER_NOTICE_GIVEN = True
-        reporter.event("notice", subsetter=name, message=(
-            "note: this machine lacks libharfbuzz-subset0, so WeasyPrint subsets the PDF's fonts with fontTools: "
-            "its PDFs are reproducible here, but not byte-identical to those of a machine that meets the README "
-            "(install it: apt-get install libharfbuzz-subset0)"))

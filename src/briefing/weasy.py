@@ -68,7 +68,7 @@ def load():
 
 
 # WeasyPrint's warning for every font it subsets without HarfBuzz; a render says it once
-# itself (render.font_subsetter_notice)
+# itself (documents.font_subsetter_notice)
 _FONTTOOLS_WARNING = "Using fontTools instead of HarfBuzz-Subset"
 
 

@@ -12,6 +12,7 @@ total or a range ("for between four and 12 years") is a fact of the case, never 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -103,15 +104,22 @@ class Mentions:
                 end = pos + (len(p.name) if text.startswith(p.name, pos) else len(p.surname))
                 self.items.append((pos, end, p.name, p.role))
         self.items.sort()
+        self.starts = [m[0] for m in self.items]  # looked up by bisection: each query costs what it returns
+        self.first = {}
+        for m in self.items:
+            self.first.setdefault(m[2], m)
+
+    def _range(self, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
 
     def between(self, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
-        return [m for m in self.items if lo <= m[0] and m[1] <= hi
+        return [m for m in self._range(lo, hi) if m[1] <= hi
                 and not ADDRESS_BEFORE.search(self.text[max(0, m[0] - 50):m[0]])]
 
     def last_before(self, pos: int, lo: int, prefer: set[str] = frozenset()) -> tuple[int, int, str, str] | None:
         """The last person named before ``pos`` who is not an official; one already known as a defendant first
         ("She was given …" after a carer named, then a place misread as a name)."""
-        found = [m for m in self.items if lo <= m[0] < pos and not OFFICIALS.search(m[3] or "")]
+        found = [m for m in self._range(lo, pos) if not OFFICIALS.search(m[3] or "")]
         known = [m for m in found if m[2] in prefer]
         return (known or found)[-1] if found else None
 
@@ -127,6 +135,7 @@ def _clause_start(text: str, sent_start: int, pos: int, after: int = 0) -> int:
 def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: list[tuple[int, float]]) -> list[Defendant]:
     """Defendants with their sentences and verdicts, in the order the article first names them."""
     mentions = Mentions(text, people)
+    ages_at = dict(ages)
     rows: dict[str, Defendant] = {}
     order: list[str] = []
 
@@ -217,10 +226,9 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             if d.outcome in ("convicted", "pleaded guilty") and d.sentence == "none":
                 d.outcome = "awaiting sentence"
     for name, d in rows.items():
-        first = next(m for m in mentions.items if m[2] == name)
-        age = next((a for pos, a in ages if first[1] <= pos <= first[1] + 4), None)
-        d.age = age
-    return [rows[n] for n in sorted(order, key=lambda n: next(m[0] for m in mentions.items if m[2] == n))]
+        first = mentions.first[name]
+        d.age = ages_at.get(next((p for p in range(first[1], first[1] + 5) if p in ages_at), -1))
+    return [rows[n] for n in sorted(order, key=lambda n: mentions.first[n][0])]
 
 
 def _parse_after(after: str):
@@ -304,13 +312,20 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
     """What the article states about the case as a whole, each value with the figure or the words it came from;
     {} for an article that is not a court story."""
     out: dict = {}
-    cue = re.compile(r"jail|sentenc|convicted|guilty|acquitted|trial|court|judge|charge", re.I)
+    cue = re.compile(r"jail|sentenc|convicted|guilty|acquit|cleared|admitted|trial|court|judge|charge|bailey|appeal|"
+                     r"verdict|jury|life|prison", re.I)
     if not defendants and not any(cue.search(text[s:e]) and re.search(r"jail|sentenc|convicted|guilty", text[s:e], re.I)
                                   for s, e in sentences):
         return {}
+    fig_starts = [f["start"] for f in figs]  # figs and dates are in reading order: each sentence's by bisection
+    dates = sorted(dates, key=lambda d: d["start"])
+    date_starts = [d["start"] for d in dates]
     for s, e in sentences:
         sentence = text[s:e]
-        in_sentence = [f for f in figs if s <= f["start"] < e]
+        if not cue.search(sentence):
+            continue
+        in_sentence = figs[bisect.bisect_left(fig_starts, s):bisect.bisect_left(fig_starts, e)]
+        in_dates = dates[bisect.bisect_left(date_starts, s):bisect.bisect_left(date_starts, e)]
         # "saw seven gang members jailed": the count right before the verb
         for f in in_sentence:
             if f["kind"] == "count" and f["value"] is not None and f["value_max"] is None and "convicted" not in out \
@@ -394,7 +409,7 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
         # a date belongs to the event whose verb comes last before it ("jailed … on 14 March 2023 after being
         # convicted" is the sentencing date), or, with none before it, the first after it ("On 3 May, the jury
         # convicted …")
-        for d in (d for d in dates if s <= d["start"] < e and d["date"] and d["precision"] in ("day", "month")):
+        for d in (d for d in in_dates if d["date"] and d["precision"] in ("day", "month")):
             verbs = sorted((s + m.start(), key) for key, pattern in DATE_EVENTS
                            for m in re.finditer(pattern, sentence, re.I))
             before = [v for v in verbs if v[0] < d["start"]]
