@@ -25,25 +25,41 @@ N = rf"(?P<n>{NUMBER})"
 UNIT = r"(?P<u>years?|months?|weeks?)"
 VERB = (r"(?P<aux>(?:was|were|has\s+been|have\s+been|is|are|had\s+been)\s+)?(?P<dist>(?:each|both|also|later|"
         r"subsequently|then|originally|initially|previously|finally)\s+)?(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+"
-        r"serve|made\s+the\s+subject\s+of)\b")
+        r"serve|made\s+the\s+subject\s+of|received|receives)\b")
 VERB_RE = re.compile(VERB, re.I)
 LIFE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:a\s+)?life(?:\s+sentence|\s+imprisonment)?\b"
                   r"(?:[^.;]{0,30}?\b(?:minimum\s+(?:term|tariff)\s+of|to\s+serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+)?|"
                   r"serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+))\s*(?P<min>" + NUMBER + r")\s+years)?", re.I)
 INDEFINITE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:indefinitely|an?\s+indeterminate\s+sentence|"
                         r"imprisonment\s+for\s+public\s+protection)", re.I)
-HOSPITAL = re.compile(r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:indefinite\s+)?hospital\s+order", re.I)
+HOSPITAL = re.compile(r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:indefinite\s+)?hospital\s+order|"
+                      r"^\s*(?:to\s+|with\s+)?an?\s+(?:[\w-]+[-\s](?:month|year)\s+)?(?:community|youth\s+rehabilitation)"
+                      r"\s+order", re.I)
+# "a two-year suspended sentence", "a six-year jail term"
+TERM_ADJ = re.compile(rf"^\s*(?:to\s+|with\s+)?an?\s+{N}[-\s](?P<u>year|month)s?(?P<susp>\s+suspended)?\s+"
+                      rf"(?:jail\s+|prison\s+|custodial\s+)?(?:sentence|term)\b", re.I)
 TERM = re.compile(rf"^\s*(?:to\s+|for\s+)?(?:a\s+(?:jail\s+|prison\s+|custodial\s+)?(?:sentence|term)\s+of\s+)?"
-                  rf"{N}\s+{UNIT}(?:\s+and\s+(?P<n2>{NUMBER})\s+(?P<u2>months?))?"
+                  rf"{N}(?P<half>\s+and\s+a\s+half)?\s+{UNIT}(?:\s+and\s+(?P<n2>{NUMBER})\s+(?P<u2>months?))?"
                   rf"(?:[,\s]+(?:which\s+was\s+|that\s+was\s+)?suspended\s+for\s+(?P<sn>{NUMBER})\s+(?P<su>years?|months?))?",
                   re.I)
 GROUP_TERM = re.compile(r"^\s*(?:to\s+|for\s+)?(?:a\s+(?:total|combined)\s+(?:of\s+)?|between\s+|a\s+total\s+of\s+)", re.I)
 PRONOUN = re.compile(r"(?:^|[.;]\s+|,\s+and\s+)(?P<p>He|She|he|she)\s+(?:(?:was|were|is|has\s+been|had\s+been)\s+)?"
                      r"(?:[a-z]+ly\s+)?$")
 # "Joanne Pike, 38, of Canal Street, Harlow Green, admitted …": a place after "of" is an address, not a second name
-ADDRESS_BEFORE = re.compile(r"\bof\s+(?:[\w'’-]+\s+){0,4}?(?:[\w'’-]+,\s+)?$|\bof\s+$")
+ADDRESS_BEFORE = re.compile(r"\bof\s+(?:[A-Z0-9][\w'’-]*\s+){0,4}?(?:[A-Z][\w'’-]*,\s+)?$|\bof\s+$")
+# another case than the article's: its defendants are not this case's
+OTHER_CASE = re.compile(r"\bin\s+(?:a|an)\s+(?:separate|unrelated|earlier|previous|different)\s+case\b", re.I)
+# a speaker or a barrister is not who "He was jailed" is about
+SPEAKS_AFTER = re.compile(r"^\s+(?:said|says|told|added|argued|explained|claimed|asked|urged|described)\b")
+COUNSEL_BEFORE = re.compile(r"\b(?:Mitigating|Defending|Prosecuting|Representing\s+\w+),\s+$")
+GROUP_SUBJECT = re.compile(r"(?:^|[.;]\s+)(?P<g>Both\s+(?:men|women|defendants)?|The\s+(?:two|pair|brothers|sisters|couple)"
+                           r"(?:\s+men|\s+women)?|They|The\s+(?:men|women|defendants)|All\s+(?:two|three|four|five|six|"
+                           r"seven|eight|nine|ten)(?:\s+(?:men|women|defendants))?)\s+(?:(?:were|have\s+been|had\s+been)\s+)?"
+                           r"(?:(?:each|both|all)\s+)?$")
+PAIR = re.compile(r"^(?:Both|The\s+(?:two|pair|brothers|sisters|couple))\b", re.I)
 CONVICT = re.compile(r"\b(?P<v>convicted|found\s+guilty|admitted|admitting|pleaded\s+guilty|pleading\s+guilty|"
-                     r"pled\s+guilty|acquitted|cleared|found\s+not\s+guilty)\b(?:\s+(?:of|to))?\s*(?P<what>[^.;]{0,160})", re.I)
+                     r"pled\s+guilty|acquitted|cleared|found\s+not\s+guilty)\b(?=(?:\s+(?:of|to))?\s*(?P<what>[^.;]{0,160}))",
+                     re.I)  # what follows is looked at, not consumed: "cleared of X but found guilty of Y" has two
 AWAITING = re.compile(r"\b(?:will\s+be|are\s+(?:due\s+)?to\s+be|is\s+(?:due\s+)?to\s+be|were\s+remanded\s+in\s+custody\s+"
                       r"to\s+be|was\s+remanded\s+in\s+custody\s+to\s+be)\s+sentenced\b", re.I)
 OFFICIALS = re.compile(r"judge|justice|recorder|magistrate|detective|officer|constable|inspector|superintendent|"
@@ -84,9 +100,14 @@ def parse_sentence(after: str) -> tuple[str, float | None, float | None, float |
     m = HOSPITAL.match(after)
     if m:
         return "other", None, None, None, m.end()
+    m = TERM_ADJ.match(after)
+    if m:
+        return ("suspended" if m["susp"] else "determinate"), round(_years(m["n"], m["u"]), 4), None, None, m.end()
     m = TERM.match(after)
     if m:
         years = _years(m["n"], m["u"]) + (_years(m["n2"], m["u2"]) if m["n2"] else 0)
+        if m["half"]:  # "three and a half years"
+            years += _years("1", m["u"]) / 2
         if m["sn"]:
             return "suspended", round(years, 4), None, _years(m["sn"], m["su"]), m.end()
         return "determinate", round(years, 4), None, None, m.end()
@@ -99,10 +120,25 @@ class Mentions:
     def __init__(self, text: str, people):
         self.text = text
         self.items: list[tuple[int, int, str, str]] = []  # start, end, name, role
+        by_surname: dict[str, list] = {}
+        for p in people:
+            by_surname.setdefault(p.surname, []).append(p)
         for p in people:
             for pos in p.positions:
-                end = pos + (len(p.name) if text.startswith(p.name, pos) else len(p.surname))
-                self.items.append((pos, end, p.name, p.role))
+                if text.startswith(p.name, pos):
+                    self.items.append((pos, pos + len(p.name), p.name, p.role))
+                    continue
+                # a surname: whose? "Ashley Morton" written out is Ashley's; a bare "Morton" when two people share the
+                # name is nobody's (the brothers Ashley and Nathan Morton)
+                owner = [q for q in by_surname.get(p.surname, []) if q.name != q.surname
+                         and text[:pos].endswith(q.name[:-len(q.surname)])]
+                if owner and owner[0] is not p:
+                    continue
+                if not owner and len(by_surname.get(p.surname, [])) > 1:
+                    continue
+                start = pos - (len(p.name) - len(p.surname)) if owner else pos
+                self.items.append((start, pos + len(p.surname), p.name, p.role))
+        self.items = sorted(set(self.items))
         self.items.sort()
         self.starts = [m[0] for m in self.items]  # looked up by bisection: each query costs what it returns
         self.first = {}
@@ -116,12 +152,14 @@ class Mentions:
         return [m for m in self._range(lo, hi) if m[1] <= hi
                 and not ADDRESS_BEFORE.search(self.text[max(0, m[0] - 50):m[0]])]
 
-    def last_before(self, pos: int, lo: int, prefer: set[str] = frozenset()) -> tuple[int, int, str, str] | None:
-        """The last person named before ``pos`` who is not an official; one already known as a defendant first
-        ("She was given …" after a carer named, then a place misread as a name)."""
-        found = [m for m in self._range(lo, pos) if not OFFICIALS.search(m[3] or "")]
-        known = [m for m in found if m[2] in prefer]
-        return (known or found)[-1] if found else None
+    def last_before(self, pos: int, lo: int) -> tuple[int, int, str, str] | None:
+        """Who "He"/"She" is: the last person named before ``pos`` who is not an official, a speaker ("Sophie
+        Ramsbottom said …"), counsel ("Mitigating, …") or an address ("of Canal Street, Harlow Green")."""
+        found = [m for m in self._range(lo, pos) if not OFFICIALS.search(m[3] or "")
+                 and not SPEAKS_AFTER.match(self.text[m[1]:m[1] + 14])
+                 and not COUNSEL_BEFORE.search(self.text[max(0, m[0] - 30):m[0]])
+                 and not ADDRESS_BEFORE.search(self.text[max(0, m[0] - 50):m[0]])]
+        return found[-1] if found else None
 
 
 def _clause_start(text: str, sent_start: int, pos: int, after: int = 0) -> int:
@@ -147,8 +185,8 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
 
     for s, e in sentences:
         sentence = text[s:e]
-        if not re.search(r"jail|sentenc|prison|guilty|convicted|acquitted|cleared|admitted|life|order|detained",
-                         sentence, re.I):
+        if not re.search(r"jail|sentenc|prison|guilty|convicted|acquitted|cleared|admitted|life|order|detained|receiv|"
+                         r"given|handed|serve", sentence, re.I) or OTHER_CASE.search(sentence):
             continue
         prev_end = s
         for m in VERB_RE.finditer(sentence):
@@ -165,9 +203,22 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             used += skip
             vs, ve = s + m.start(), s + m.end() + used
             active = not m["aux"] and m["verb"].lower() in ("jailed", "sentenced", "imprisoned", "detained")
-            names = _subjects(text, mentions, s, vs, m, active, prev_end, set(rows))
+            names = _subjects(text, mentions, s, vs, m, active, prev_end)
+            if names is None:
+                names = _group(text, mentions, s, vs, prev_end, rows)
             prev_end = ve
             if names is None:
+                continue
+            # "Lusk and Docherty were given six years and five and a half years respectively"
+            second = re.match(r"\s+and\s+", sentence[m.end() + used:])
+            more = parse_sentence(sentence[m.end() + used + second.end():]) if second else None
+            if more and len(names) == 2 and re.match(r"\s*,?\s+respectively\b",
+                                                       sentence[m.end() + used + second.end() + more[4]:]):
+                for name, sent in zip(names, (parsed, more)):
+                    d = row(name, vs, ve)
+                    if d.sentence == "none":
+                        d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = sent[:4]
+                        d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
                 continue
             for name in names:
                 d = row(name, vs, ve)
@@ -192,7 +243,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                         d.start, d.end = lo, hi
                         d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = more[:4]
                         d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
-        prev_end = s
+        prev_end, last_names = s, []
         for m in CONVICT.finditer(sentence):
             vs = s + m.start()
             lo = _clause_start(text, s, vs, prev_end)
@@ -208,17 +259,22 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                 what_text = m_what.group(1) if m_what else ""
             else:
                 what_text = m["what"]
+            if not names and last_names and re.fullmatch(r"[^.;]*?\b(?:but|and)\s+(?:was\s+|were\s+)?",
+                                                         text[lo:vs]):
+                names = last_names  # "was cleared of X but found guilty of Y": the same people
             if not names:
                 p = PRONOUN.search(text[lo:vs])
-                last = mentions.last_before(vs, max(0, s - 600), set(rows)) if p else None
+                last = mentions.last_before(vs, max(0, s - 600)) if p else None
                 names = [last] if last else []
+            last_names = names
             verb = m["v"].lower()
             outcome = ("acquitted" if verb.startswith(("acquitted", "cleared", "found not")) else
                        "pleaded guilty" if verb.startswith(("admit", "plead", "pled")) else "convicted")
             for mm in {x[2]: x for x in names}.values():
                 d = row(mm[2], vs, s + m.end())
-                if d.outcome in ("unknown", "convicted") or outcome == "acquitted":
-                    d.outcome = outcome if not (d.outcome == "convicted" and outcome == "convicted") else d.outcome
+                # "cleared of causing death … but found guilty of dangerous driving": convicted of the lesser offence
+                if d.outcome in ("unknown", "acquitted") or (d.outcome == "convicted" and outcome == "pleaded guilty"):
+                    d.outcome = outcome
                 what = _offences(what_text) if outcome != "acquitted" else []
                 d.offences.extend(o for o in what if o not in d.offences)
     if AWAITING.search(text):  # "They will be sentenced next month": the convicted with no sentence yet
@@ -235,8 +291,21 @@ def _parse_after(after: str):
     return parse_sentence(after)
 
 
+def _group(text: str, mentions: Mentions, s: int, vs: int, after: int, rows: dict) -> list[str] | None:
+    """"Both men were jailed for five years", "They were each jailed …": the defendants the sentence before names,
+    when they are as many as the words say (two for "both" or "the pair"); None otherwise."""
+    lo = _clause_start(text, s, vs, after)
+    g = GROUP_SUBJECT.search(text[lo:vs])
+    if not g:
+        return None
+    named = list(dict.fromkeys(m[2] for m in mentions.between(max(0, s - 400), s) if m[2] in rows))
+    if len(named) < 2 or (PAIR.match(g["g"]) and len(named) != 2):
+        return None
+    return named
+
+
 def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, active: bool,
-              after: int, known: set[str]) -> list[str] | None:
+              after: int) -> list[str] | None:
     """Who a sentencing phrase is about; None when it is not clear."""
     if active:  # "Judge X jailed Price for 14 years": the object, between the verb and its term
         obj = mentions.between(s + m.end(), s + m.end() + 60)
@@ -251,7 +320,7 @@ def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, activ
     if not names:
         p = PRONOUN.search(text[lo:vs])
         if p:
-            last = mentions.last_before(vs, max(0, s - 600), known)
+            last = mentions.last_before(vs, max(0, s - 600))
             return [last[2]] if last else None
         return None
     plural = bool(m["aux"]) and m["aux"].strip().lower().startswith(("were", "have", "are"))
@@ -269,7 +338,8 @@ def _group_noun(head: str) -> bool:
 def _offences(what: str) -> list[str]:
     """"conspiracy to supply class A drugs and attempted murder after a trial" -> two offences, as written."""
     what = re.split(r"\s+(?:after|following|at|in|on|and\s+(?:was|were|has|had)|but|when|while|,\s+which|"
-                    r"between|over|during)\s+", what, maxsplit=1)[0]
+                    r"between|over|during|by\s+(?:a|the)\s+jury|was|were|will|is|has|had|who)\s+|,\s+", what,
+                    maxsplit=1)[0]
     what = what.strip(" ,")
     if not what or len(what) < 4 or re.match(r"(?:him|her|them|the\s+men|all|both)\b", what, re.I):
         return []
@@ -409,7 +479,8 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
         # a date belongs to the event whose verb comes last before it ("jailed … on 14 March 2023 after being
         # convicted" is the sentencing date), or, with none before it, the first after it ("On 3 May, the jury
         # convicted …")
-        for d in (d for d in in_dates if d["date"] and d["precision"] in ("day", "month")):
+        for d in (d for d in in_dates if d["date"] and d["precision"] in ("day", "month")
+                  and not re.search(r"\b(?:between|from|since|until|and|to)\s+$", text[max(s, d["start"] - 9):d["start"]])):
             verbs = sorted((s + m.start(), key) for key, pattern in DATE_EVENTS
                            for m in re.finditer(pattern, sentence, re.I))
             before = [v for v in verbs if v[0] < d["start"]]
@@ -424,7 +495,7 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
         sentenced[0].term_years = appeal["term_years"]
         out["appeal"]["value"] = dict(appeal, applied_to=sentenced[0].name)
     judge = next((p for p in people if re.search(r"\b(?:judge|justice|recorder|hhj)\b", p.role or "", re.I)
-                  or re.match(r"(?:Mrs?|Ms)\s+Justice\b|Judge\b|Recorder\b|HHJ\b", p.name)), None)
+                  or re.match(r"(?:Mrs?|Ms|Lord|Lady)\s+Justice\b|Judge\b|Recorder\b|HHJ\b", p.name)), None)
     if judge:
         pos = judge.spans[0] if judge.spans else (judge.positions[0], judge.positions[0] + len(judge.name))
         out["judge"] = _fact(f"{judge.role} {judge.name}".strip(), start=pos[0], end=pos[1], text=text[pos[0]:pos[1]])
