@@ -28,7 +28,8 @@ CUES = {
     "spend": r"spen[dt]\w*|outturn|costs?|costing|projected|expenditure",
     # a cut or an increase names the sum only as a noun ("a £5m cut", "an increase of £2m"): "increased from £24m"
     # is a budget at two dates
-    "cut": r"(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:cut|reduction)\s+(?:of|worth)|savings?\s+cuts?\s+of",
+    "cut": r"(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:cut|reduction)\s+(?:of|worth)|cuts\s+of|"
+           r"(?:to|will|would|plans?\s+to)\s+cut",
     "increase": r"(?:an?|the|its|their)\s+(?:[\w-]+\s+)?(?:increase|rise|uplift|boost)\s+(?:of|worth)",
     "grant": r"grants?|award\w*|fund(?:ed|ing)?\s+(?:of|worth)|funding\s+of",
     "saving": r"savings?",
@@ -37,17 +38,17 @@ AFTER = {
     "overspend": r"^\s*(?:(?:over|above|more\s+than)\s+(?:its|the|their|a|his|her)\s+(?:[\w-]+\s+)?budget|overspend)",
     "underspend": r"^\s*(?:(?:under|below|less\s+than)\s+(?:its|the|their|a|his|her)\s+(?:[\w-]+\s+)?budget|underspend)",
     "gap": r"^\s*(?:funding\s+)?(?:gap|shortfall|deficit|black\s+hole)\b",
-    "budget": r"^\s*(?:annual\s+|total\s+)?budget\b",
+    "budget": r"^\s*(?:(?:annual\s+|total\s+)?budget\b|(?:it|they|the\s+\w+)\s+had\s+(?:set\s+aside|budgeted|allocated))",
     "cut": r"^\s*(?:cuts?|reduction)\b",
     "increase": r"^\s*(?:increase|rise|uplift|boost)\b",
-    "grant": r"^\s*grant\b",
+    "grant": r"^\s*(?:[\w-]+\s+){0,3}grants?\b",
     "saving": r"^\s*savings?\b",
 }
 MAX_LONE_FINDINGS = 5  # the sums table lists every one; findings are for reading
 PROJECTED = re.compile(r"\b(?:projected|forecast|expected|will\s+(?:have\s+)?spen[dt]|set\s+to|on\s+course)\b", re.I)
 SUBJECT_VERB = re.compile(r"\b(?:will\s+(?:have\s+)?(?:been\s+)?|(?:has|have|had)\s+(?:been\s+)?|is\s+|are\s+|was\s+|"
                           r"were\s+)?"
-                          r"(?:spent|spend|spends|overspent|underspent|set|received|receives?|given|allocated|"
+                          r"(?:spent|spend|spends|overspent|underspent|set|received|receives?|given|allocated|has\s+an?|"
                           r"faces?|expects?|projected|projects?|reported|cost|costs)\b", re.I)
 # "The force's budget for 2022/23": the body is the possessor of the sum's noun
 POSSESSOR = re.compile(r"^(?P<who>.+?)['’]s?\s+(?:[\w-]+\s+)?(?:budget|spending|spend|deficit|overspend|underspend|"
@@ -57,13 +58,33 @@ DETERMINER = re.compile(r"\b(?:the|its|their|this|one|each)\s+", re.I)
 PRONOUN_START = re.compile(r"^\s*(?:Its|Their|It|They|The\s+department's|The\s+council's)\b")
 
 
+BY_TO = re.compile(r"\b(?:rising|rise|rose|risen|increas\w+|grow\w*|grew|up|falling|fall|fell|reduced?|cut|down)\s+"
+                   r"by\s+\S+\s+to\s+$", re.I)
+RATE_AFTER = re.compile(r"^\s+(?:a|an|per|each)\s+(?:week|month|day|year|head|person|pupil|child|resident|night|"
+                        r"placement|household|property)\b|^\s+for\s+a\s+Band\s+[A-H]\b", re.I)
+
+
 def role_of(text: str, start: int, end: int) -> str:
-    """The role the words of a sum's own clause give it, or '' when they give none."""
-    right = re.match(r"[^.;,–—(\n]{0,50}", text[end:end + 50]).group(0)
+    """The role the words of a sum's own clause give it, or '' when they give none (a rate such as "£10,000 a
+    week" is a price, not a budget's spend)."""
+    right = re.match(r"(?:[^.;,–—(\n]|[.,](?=\d)){0,50}", text[end:end + 50]).group(0)
+    if RATE_AFTER.match(right):
+        return "increase" if re.search(r"\b(?:increase|rise|rising|up)\s+by\s+$", text[max(0, start - 20):start],
+                                       re.I) else ""
     for role, pattern in AFTER.items():
         if re.match(pattern, right, re.I):
             return role
-    left = re.search(r"[^.;–—(\n]{0,70}$", text[max(0, start - 70):start]).group(0)
+    # the clause: a full stop inside a number ("£5.8m") does not end it
+    left = re.search(r"(?:[^.;–—(\n]|\.(?=\d)){0,70}$", text[max(0, start - 70):start]).group(0)
+    # "rising by £5.8m", "will fall by £2m": the change itself, only right before the sum
+    if re.search(r"\b(?:rising|rise|rose|risen|increas\w+|grow\w*|grew|up)\s+by\s+$", left, re.I):
+        return "increase"
+    if re.search(r"\b(?:falling|fall|fell|reduced?|cut|down)\s+by\s+$", left, re.I):
+        return "cut"
+    by_to = BY_TO.search(left)
+    if by_to:  # "the grant rising by £5.8m to £180.2m": the new level is the grant, not the increase
+        left = left[:by_to.start()]
+        return next((r for r in ("budget", "grant", "spend", "gap") if re.search(rf"\b(?:{CUES[r]})\b", left, re.I)), "")
     best, where = "", -1
     for role, pattern in CUES.items():
         for m in re.finditer(rf"\b(?:{pattern})\b", left, re.I):
@@ -115,6 +136,9 @@ def sums_table(figures: pd.DataFrame, text: str, deflator: pd.DataFrame, base_ye
     idx = deflator.set_index("financial_year")
     base = float(idx.loc[base_year, "index"]) if base_year in idx.index else float("nan")
     rows = []
+    first = text.split("\n", 1)[0].strip()
+    headline = "\n" in text and bool(first) and not first.endswith((".", "!", "?", "\"", "”"))  # a headline's subject is
+    # cut short ("Potholes budget blown as council"): it names no body
     money_rows = figures[(figures["kind"] == "money") & ~figures["vague"].astype(bool) & figures["value"].notna()]
     for _, f in money_rows.iterrows():
         year, basis = f.get("year", ""), f.get("year_basis", "")
@@ -127,7 +151,7 @@ def sums_table(figures: pd.DataFrame, text: str, deflator: pd.DataFrame, base_ye
             status = "outside the deflator's range"
         rows.append({"figure_id": f["figure_id"], "text": f["text"], "nominal": float(f["value"]),
                      "currency": f["unit"], "role": role_of(text, int(f["start"]), int(f["end"])),
-                     "entity": entity_of(text, int(f["start"])), "year": year, "year_basis": basis,
+                     "entity": "" if int(f["paragraph"]) == 0 and headline else entity_of(text, int(f["start"])), "year": year, "year_basis": basis,
                      "deflated_as": fy, "deflator": d, "real": real, "deflator_status": status,
                      "start": int(f["start"]), "end": int(f["end"]), "paragraph": int(f["paragraph"])})
     return pd.DataFrame(rows, columns=["figure_id", "text", "nominal", "currency", "role", "entity", "year",

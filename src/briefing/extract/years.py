@@ -17,7 +17,11 @@ CARRY = re.compile(r"\b(?:during|over|in|for|across)\s+(?:this|that|the\s+same)\
                    r"\bthat\s+year\b|\bthe\s+same\s+year\b", re.I)
 # a present or future marker between a year and a sum: "in 2013 it spent £5m; it now spends £8m"
 NOT_THAT_YEAR = re.compile(r"\b(?:now|currently|today|this\s+year|next\s+year|last\s+year|since|"
-                           r"(?:up|down|rising|falling|increased?|decreased?|risen|fallen)\s+from)\b", re.I)
+                           r"(?:up|down|rising|falling|increased?|decreased?|risen|fallen)\s+from)\b|"
+                           # "a gap of £23.5m by 2026/27, and plans to cut £4m": another clause, about what is planned
+                           r",\s+and\s+(?:\w+\s+){0,3}(?:plans?|will|would|intends?|expects?|aims?|hopes?)\b", re.I)
+# a sum that carries its own time: "savings of £1.1m next year", "£5m a year"
+OWN_TIME = re.compile(r"^\s+(?:next|this|last|each|every|a|per)\s+(?:year|month|week)\b", re.I)
 
 
 def _fy(first: int) -> str:
@@ -79,7 +83,8 @@ def _pair(text: str, group: list[dict], marks: list) -> dict[str, tuple[str, str
         def between(r: dict) -> str:  # the words between the sum and the year, neither included
             return text[r["end"]:start] if start >= r["end"] else text[end:r["start"]]
 
-        return {r["figure_id"]: (year, basis) for r in group if not NOT_THAT_YEAR.search(between(r))}
+        return {r["figure_id"]: (year, basis) for r in group
+                if not NOT_THAT_YEAR.search(between(r)) and not OWN_TIME.match(text[r["end"]:r["end"] + 20])}
     # several years: nearest first, never across another sum, each year and each sum used once
     cands = []
     for r in group:
