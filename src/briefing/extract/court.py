@@ -131,7 +131,7 @@ class Mentions:
                 # a surname: whose? "Ashley Morton" written out is Ashley's; a bare "Morton" when two people share the
                 # name is nobody's (the brothers Ashley and Nathan Morton)
                 owner = [q for q in by_surname.get(p.surname, []) if q.name != q.surname
-                         and text[:pos].endswith(q.name[:-len(q.surname)])]
+                         and text.endswith(q.name[:-len(q.surname)], 0, pos)]
                 if owner and owner[0] is not p:
                     continue
                 if not owner and len(by_surname.get(p.surname, [])) > 1:

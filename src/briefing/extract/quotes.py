@@ -285,21 +285,44 @@ def _passive(clause: str, verb_at: int) -> bool:
     return bool(re.search(r"\b(?:be|been|being|was|were|is|are|get|got)\s+$", clause[:verb_at]))
 
 
+class _Mentions:
+    """People's mentions in reading order, looked up by bisection: a pronoun quote costs what it finds, not the
+    whole article's list (which made attribution quadratic in a long text)."""
+
+    def __init__(self, people):
+        self.people = people
+        self.count = sum(len(p.positions) for p in people)
+        self.items = sorted(((pos, person) for person in people for pos in person.positions), key=lambda t: t[0])
+        self.starts = [pos for pos, _ in self.items]
+
+    def between(self, lo: int, hi: int) -> list:
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
+
+
+_INDEX: list = []  # the last index made, reused while the same people list (and its mentions) is attributed
+
+
+def _mention_index(people) -> _Mentions:
+    count = sum(len(p.positions) for p in people)
+    if not _INDEX or _INDEX[0].people is not people or _INDEX[0].count != count:
+        _INDEX[:] = [_Mentions(people)]
+    return _INDEX[0]
+
+
 def _pronoun(text, paragraphs, para_of, people, q: Quote, prev: Quote | None):
     """"he said" / "she added": the speaker of the quote just before (up to three paragraphs back), when nobody
     else was named in between; else the person the sentence before opens with (its subject); else nobody."""
     from .speakers import PERSON, Speaker
 
+    index = _mention_index(people)
     if prev is not None and prev.speaker_type == PERSON and para_of(prev.end) >= para_of(q.start) - 3:
-        between = [pos for person in people if person.name != prev.speaker for pos in person.positions
-                   if prev.end <= pos < q.start]
+        between = [pos for pos, person in index.between(prev.end, q.start) if person.name != prev.speaker]
         if not between:
             return Speaker(prev.speaker, PERSON, prev.role)
     sentence, at = _sentence_before(text, paragraphs, para_of, q.start - len(q.open_mark))
     if not sentence:
         return None
-    first = min(((pos, person) for person in people for pos in person.positions if at <= pos < at + len(sentence)),
-                default=None, key=lambda t: t[0])
+    first = next(iter(index.between(at, at + len(sentence))), None)
     if first is None or first[0] - at > 70:
         return None
     lead = text[at:first[0]].rsplit(",", 1)[-1]  # after a scene-setting phrase: "Speaking after the defeat, Garside"
