@@ -18,6 +18,7 @@ from . import sentencing
 
 ARTICLE = "article"
 LABEL = "as reported in the article; not checked against the court record"
+SOURCE = "the article, as reported; not checked against the court record"  # as a source line names it
 CUSTODY = ("life", "determinate")
 
 
