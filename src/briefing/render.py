@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import __version__, kernels, paths, slugs
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
-from .cachekeys import code_hash, key, optional_hash, sha256_file, sha256_tree
+from .cachekeys import PROCESSED_OUTPUTS, StageCache, code_hash, sha256_file
 from .documents import font_subsetter_notice, preload_libraries, to_html, to_pdf, versions
 from .locks import render_locks
 from .publish import leftovers, new_run_id, prune_failed, publish, writable_folder
@@ -42,7 +42,6 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 NB1, NB2, NB3, NB4 = paths.NOTEBOOKS
 STAGES = [NB1, NB2, NB3, NB4, "html", "pdf"]
-PROCESSED_OUTPUTS = {NB1: None, NB2: "funding", NB3: "sentencing"}  # where each notebook writes in the processed folder
 
 
 @dataclass
@@ -183,16 +182,10 @@ class _Run:
         self.reports, self.processed, self.reporter, self.force = reports, processed, reporter, force
         self.out_dir = slugs.folder(reports, slug)
         self.run_id = new_run_id()
-        self.previous = self._previous_manifest()
         self.stages: dict[str, dict] = {}
         self.public = _public_params(values, article)
-
-    def _previous_manifest(self) -> dict:
-        try:
-            m = json.loads((self.out_dir / "manifest.json").read_text(encoding="utf-8"))
-            return {s["stage"]: s for s in m.get("stages", [])} | {"_outputs": m.get("outputs", {})}
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
+        self.cache = StageCache(article, meta, values, self.public, processed, self.out_dir, force, self.stages)
+        self.previous = self.cache.previous
 
     # keys and outputs ---------------------------------------------------------------------------------
     def _nb_params(self, name: str) -> dict:
@@ -204,42 +197,6 @@ class _Run:
             NB3: {"processed_dir": proc, "case": v["case"], "comparators": v["comparators"]},
             NB4: {"processed_dir": proc, "render_params": json.dumps(self.public, sort_keys=True)},
         }[name]
-
-    def _processed_hash(self, name: str) -> str | None:
-        sub = PROCESSED_OUTPUTS.get(name)
-        return sha256_tree(self.processed, top_only=True) if sub is None else sha256_tree(self.processed / sub)
-
-    def key(self, name: str) -> str:
-        from .deflators import deflator_file
-
-        v = self.values
-        nb = sha256_file(paths.NOTEBOOKS_DIR / name) if name.endswith(".ipynb") else ""
-        side = sidecar_for(self.article)
-        if name == NB1:
-            inputs = [sha256_file(self.article), sha256_file(side) if side.exists() else ""]
-        elif name == NB2:
-            inputs = [self.stages[NB1]["outputs"], v["deflator"], v["base_year"],
-                      sha256_file(deflator_file(v["deflator"], paths.REFERENCE_DIR))]
-        elif name == NB3:
-            inputs = [self.stages[NB1]["outputs"], optional_hash(v["case"]), optional_hash(v["comparators"])]
-        elif name == NB4:
-            inputs = [self.stages[n]["outputs"] for n in (NB1, NB2, NB3)] + [self.public, self.meta.title]
-        elif name == "html":
-            inputs = [self.stages[NB4]["key"]]
-        else:  # the PDF's bytes depend on which library subsets its fonts
-            inputs = [self.stages["html"]["outputs"], font_subsetter()]
-        return key(name, nb, inputs, code_hash())
-
-    def cached(self, name: str, key: str) -> bool:
-        prev = self.previous.get(name)
-        if self.force or not prev or prev.get("key") != key:
-            return False
-        if name in PROCESSED_OUTPUTS:
-            return self._processed_hash(name) == prev.get("outputs") and (self.out_dir / name).is_file()
-        target = self.out_dir / (name if name == NB4 else f"briefing.{name}")
-        if name == NB4 and not (self.out_dir / "summary.json").is_file():
-            return False  # its summary is taken from the published briefing (see run)
-        return target.is_file() and sha256_file(target) == prev.get("outputs")
 
     # running ------------------------------------------------------------------------------------------
     def run(self) -> RenderResult:
@@ -316,7 +273,7 @@ class _Run:
         """One thread per notebook. Each starts its kernel (and the notebook's imports) at once, so kernels for
         02-04 warm up while 01 runs; then it waits to be told to run its notebook or to skip it. Not parallel:
         nothing starts early; each notebook's kernel starts when the notebook is about to run."""
-        likely = self.force or not self.cached(NB1, self.key(NB1))
+        likely = self.force or not self.cache.cached(NB1, self.cache.key(NB1))
         if not likely or not self.parallel:  # 01 unchanged: the others' keys can be known now; start only those
             self.workers = {}
             return
@@ -344,8 +301,8 @@ class _Run:
     def _stage_notebooks(self, staging: Path, names: list[str]) -> None:
         todo = []
         for name in names:
-            k = self.key(name)
-            if self.cached(name, k):
+            k = self.cache.key(name)
+            if self.cache.cached(name, k):
                 shutil.copy2(self.out_dir / name, staging / name)
                 self.stages[name] = {"stage": name, "key": k, "outputs": self.previous[name]["outputs"],
                                      "seconds": 0.0, "cached": True}
@@ -369,7 +326,7 @@ class _Run:
                 w.go.set()
             results = [self._run_worker(name, staging, False) for name, _ in todo]
         for (name, k), seconds in zip(todo, results):
-            self.stages[name] = {"stage": name, "key": k, "outputs": self._processed_hash(name) if name in PROCESSED_OUTPUTS
+            self.stages[name] = {"stage": name, "key": k, "outputs": self.cache.processed_hash(name) if name in PROCESSED_OUTPUTS
                                  else sha256_file(staging / name), "seconds": seconds, "cached": False,
                                  "kernel": self.workers[name].kernel}
             self.reporter.event("stage", stage=name, status="done", seconds=seconds,
@@ -432,8 +389,8 @@ class _Run:
         name = f"briefing.{kind}"
         if kind == "pdf":
             self.stages["html"]["outputs"] = sha256_file(staging / "briefing.html")
-        k = self.key(kind)
-        if self.cached(kind, k):
+        k = self.cache.key(kind)
+        if self.cache.cached(kind, k):
             shutil.copy2(self.out_dir / name, staging / name)
             self.stages[kind] = {"stage": kind, "key": k, "outputs": self.previous[kind]["outputs"], "seconds": 0.0,
                                  "cached": True}
