@@ -217,3 +217,19 @@ def test_blind_court_articles():
             right += r["sentence"] == w["sentence"] and (target is None or abs(term - target) < 0.01)
     assert wrong == []
     assert found / total >= 0.95 and right / total >= 0.9, (found, right, total)
+
+
+@pytest.mark.parametrize("row, words", [
+    ({"sentence": "suspended", "term_years": 2.0, "suspended_years": float("nan"), "minimum_term_years": float("nan")},
+     "2 years, suspended"),  # "a two-year suspended sentence": suspended for how long is not said
+    ({"sentence": "suspended", "term_years": 1.5, "suspended_years": 2.0, "minimum_term_years": float("nan")},
+     "18 months, suspended for 2 years"),
+    ({"sentence": "life", "term_years": float("nan"), "suspended_years": float("nan"), "minimum_term_years": float("nan")},
+     "life"),
+    ({"sentence": "other", "term_years": float("nan"), "suspended_years": float("nan"),
+      "minimum_term_years": float("nan")}, "other order (e.g. hospital or community order)"),
+])
+def test_sentence_words_never_invent_a_term(row, words):
+    from briefing.sentencing_report import sentence_words
+
+    assert sentence_words(row) == words

@@ -40,17 +40,22 @@ def record_facts(b: Briefing, facts: dict) -> str:
 
 
 def sentence_words(r) -> str:
-    """A defendants.csv row's sentence in words: "life, minimum 14 years", "18 months suspended for 2 years"."""
+    """A defendants.csv row's sentence in words: "life, minimum 14 years", "18 months suspended for 2 years";
+    a term the article does not give is left out, not guessed."""
+    def known(v) -> bool:
+        return v is not None and v == v
+
     def span(years: float) -> str:
         return f"{number(years)} years" if float(years).is_integer() or years >= 3 else f"{number(round(years * 12))} months"
     kind = r["sentence"]
     if kind == "life":
-        return "life" + (f", minimum {span(r['minimum_term_years'])}" if r["minimum_term_years"] == r["minimum_term_years"] else "")
+        return "life" + (f", minimum {span(r['minimum_term_years'])}" if known(r["minimum_term_years"]) else "")
     if kind == "determinate":
-        return span(r["term_years"])
+        return span(r["term_years"]) if known(r["term_years"]) else "a fixed term"
     if kind == "suspended":
-        return f"{span(r['term_years'])}, suspended for {span(r['suspended_years'])}"
-    return {"indefinite": "indefinite", "other": "other order (e.g. hospital order)", "none": "–"}[kind]
+        term = span(r["term_years"]) if known(r["term_years"]) else "a term"
+        return f"{term}, suspended" + (f" for {span(r['suspended_years'])}" if known(r["suspended_years"]) else "")
+    return {"indefinite": "indefinite", "other": "other order (e.g. hospital or community order)", "none": "–"}[kind]
 
 
 def defendants_table(b: Briefing, only_without_custody: bool = False) -> str:
