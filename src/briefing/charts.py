@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from .chart import HATCH, HATCHED, LESS_CERTAIN, PARTIAL_TOTAL, Chart  # noqa: E402
-from .format import money  # noqa: E402
+from .format import money, number  # noqa: E402
 
 # Okabe & Ito (2008), "Color Universal Design"
 BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILION, PURPLE, GREY = (
@@ -95,7 +95,7 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
                 b.set_edgecolor("white")
                 b.set_linewidth(0)
         for b, v in zip(bars, t["years_counted"]):
-            ax.annotate(f"{v:g}", (b.get_width(), b.get_y() + b.get_height() / 2), va="center", fontsize=9.5,
+            ax.annotate(number(v), (b.get_width(), b.get_y() + b.get_height() / 2), va="center", fontsize=9.5,
                         xytext=(3, 0), textcoords="offset points")
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
@@ -112,7 +112,7 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
                       bbox_to_anchor=(0.0, -0.62 / (height * (STYLE_AXES_TOP - STYLE_AXES_BOTTOM))))
         ax.set_title(f"{case_name}: sentence per defendant", loc="left", fontweight="bold")
         svg = _svg(fig)
-    desc = "; ".join(f"{r.defendant}: {r.sentence}, {r.years_counted:g} years" + ("" if r.certain else " (less certain)")
+    desc = "; ".join(f"{r.defendant}: {r.sentence}, {number(r.years_counted)} years" + ("" if r.certain else " (less certain)")
                      for r in table.itertuples())
     hatched = "" if table["certain"].all() else \
         f" {HATCHED.capitalize()}: figure from one secondary source or wide reporting."

@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from . import sentencing
+from .format import number
 
 ARTICLE = "article"
 LABEL = "as reported in the article; not checked against the court record"
@@ -130,12 +131,12 @@ def article_claims(record: dict, table: pd.DataFrame | None) -> pd.DataFrame:
     fixed = table.loc[table["sentence"] == "determinate", "years_counted"].tolist()
     if "reported_total_years" in record:
         said = float(record["reported_total_years"]["value"])
-        every = "+".join(f"{y:g}" for y in terms) + f" = {sum(terms):g}"
+        every = "+".join(number(y) for y in terms) + f" = {number(sum(terms))}"
         if math.isclose(said, sum(terms)):
             add("reported_total_years", "total years of custody", sum(terms), every, "consistent")
         elif fixed and len(fixed) < len(terms) and math.isclose(said, sum(fixed)):
             add("reported_total_years", "total of the fixed terms", sum(fixed),
-                "+".join(f"{y:g}" for y in fixed) + f" = {sum(fixed):g} (the fixed terms only)", "consistent")
+                "+".join(number(y) for y in fixed) + f" = {number(sum(fixed))} (the fixed terms only)", "consistent")
         else:
             add("reported_total_years", "total years of custody", sum(terms),
                 f"{every}; the article may count people it does not name one by one", "not checkable")

@@ -148,7 +148,7 @@ def findings(items: list[dict]):
 def sentences(df: pd.DataFrame):
     return _styled(df, "Sentences, defendant by defendant (the case file)", {
         "defendant": "Defendant", "age": "Age", "sentence": "Sentence", "years_counted": "Years counted",
-        "basis": "Basis", "confidence": "Confidence"}, {"years_counted": "{:g}", "age": "{:g}"}, uuid="sentences")
+        "basis": "Basis", "confidence": "Confidence"}, {"years_counted": number, "age": "{:g}"}, uuid="sentences")
 
 
 def totals(t: dict):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import yamlfile
 from .errors import InputError
+from .format import number
 
 CONFIDENCE = ("high", "medium", "reported", "low")
 
@@ -178,19 +179,19 @@ def totals(table) -> dict:
 
 def explain_total(case: Case, table) -> str:
     t = totals(table)
-    parts = "+".join(f"{y:g}" for y in t["terms"])
+    parts = "+".join(number(y) for y in t["terms"])
     life = t["life"]
     det = t["determinate"]
     if t["defendants"] == 1:  # one sentence: nothing to add up
         kind = "the minimum term of a life sentence" if life else "a fixed (determinate) term"
-        text = f"One sentence is counted: {t['custody_years']:g} years, {kind}. "
+        text = f"One sentence is counted: {number(t['custody_years'])} years, {kind}. "
         if life:
             text += ("A life sentence has no fixed end: the minimum term is the time served before the Parole Board "
                      "can consider release. ")
         if case.info.get("from_article"):
             return text + "It is as reported in the article; not checked against the court record."
         return text.strip()
-    text = f"Counted sentence by sentence, the {_n(t['defendants'])} terms add up to {t['custody_years']:g} years ({parts}). "
+    text = f"Counted sentence by sentence, the {_n(t['defendants'])} terms add up to {number(t['custody_years'])} years ({parts}). "
     reported = case.info.get("reported_total_years", {}).get("value")
     from_article = bool(case.info.get("from_article"))
     if reported is not None and float(reported) != t["custody_years"] and not from_article:
@@ -304,7 +305,7 @@ def case_facts(case: Case, table) -> list[dict]:
     t = totals(table)
     if "reported_total_years" in info or len(table):
         v = info.get("reported_total_years", {})
-        detail = "+".join(f"{y:g}" for y in t["terms"]) + f" = {t['custody_years']:g}"
+        detail = "+".join(number(y) for y in t["terms"]) + f" = {number(t['custody_years'])}"
         facts.append({"fact": "total years of custody", "kind": "duration", "units": r"^years$", "cues": r"total|combined|between them|jailed|sentenced",
                       "value": float(t["custody_years"]), "tolerance": 0.0, "tol_text": "",
                       "source": v.get("source", str(case.path.name)), "confidence": v.get("confidence", "high"),

@@ -89,10 +89,10 @@ def sentencing_section(b: Briefing) -> str:
         body += figure_html(load_chart(s["dir"], "chart-sentences"), "fig-sentences")
         t = s["sentences"]
         rows = [[e(r["defendant"]), e(r["age"]), e("Life" if r["sentence"] == "life" else "Fixed term"),
-                 e(f"{float(r['years_counted']):g}"), e(r["basis"]), e(r["confidence"])] for _, r in t.iterrows()]
+                 e(number(float(r["years_counted"]))), e(r["basis"]), e(r["confidence"])] for _, r in t.iterrows()]
         tot = case["totals"]
         rows.append(["<strong>Total</strong>", "", "", f"<strong>{e(number(tot['custody_years']))}</strong>",
-                     e(f"mean {tot['mean']:.1f}, median {tot['median']:g}"), ""])
+                     e(f"mean {tot['mean']:.1f}, median {number(tot['median'])}"), ""])
         source = RECORD_SOURCE if case.get("from_article") else f"case file {case['file']}"
         body += table_html(f"Sentences, {case['operation'] or case['name']} (source: {source})",
                            ["Defendant", "Age", "Sentence", "Years counted", "Basis", "Confidence"], rows, "sentences")
