@@ -52,6 +52,13 @@ STYLE_AXES_TOP, STYLE_AXES_BOTTOM = 0.88, 0.11  # matplotlib's default subplot f
 WIDTH_IN = 6.3  # A4 text width at 2 cm margins, so sizes in points hold on paper
 
 
+def _legend_under(ax, handles, **kw) -> None:
+    """The legend in one row 0.62 in under the axis, past its label, for a chart with no free corner."""
+    height = ax.figure.get_size_inches()[1]
+    ax.legend(handles=handles, frameon=False, loc="upper left", ncol=len(handles),
+              bbox_to_anchor=(0.0, -0.62 / (height * (STYLE_AXES_TOP - STYLE_AXES_BOTTOM))), **kw)
+
+
 def _svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "briefing"}, bbox_inches="tight")
@@ -107,9 +114,7 @@ def sentences_chart(table, case_name: str, source: str) -> Chart:
         if len(t) > 3:
             ax.legend(handles=handles, frameon=False, loc="lower right")
         else:  # a short chart has no free corner: the legend goes under it
-            height = 0.42 * len(table) + 1.0
-            ax.legend(handles=handles, frameon=False, loc="upper left", ncol=len(handles),
-                      bbox_to_anchor=(0.0, -0.62 / (height * (STYLE_AXES_TOP - STYLE_AXES_BOTTOM))))
+            _legend_under(ax, handles)
         ax.set_title(f"{case_name}: sentence per defendant", loc="left", fontweight="bold")
         svg = _svg(fig)
     desc = "; ".join(f"{r.defendant}: {r.sentence}, {number(r.years_counted)} years" + ("" if r.certain else " (less certain)")
@@ -166,8 +171,7 @@ def budget_chart(comps, source: str) -> Chart:
     the part of a bar beyond it, the overspend, is vermilion; an underspend leaves the gap to the line outlined."""
     t = comps.iloc[::-1].reset_index(drop=True)
     with plt.rc_context(STYLE):
-        height = 0.5 * len(t) + 1.0
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 * len(t) + 1.0))
         share = t["spend"] / t["budget"] * 100
         for y, (r, sh) in enumerate(zip(t.itertuples(), share)):
             projected = r.spend_kind == "projected"
@@ -195,9 +199,7 @@ def budget_chart(comps, source: str) -> Chart:
         if (t["spend_kind"] == "projected").any():
             handles.append(Patch(facecolor=BLUE, hatch=HATCH, edgecolor="white", label="Projected, not yet spent"))
         # under the chart, not beside the bars, whose labels it would cover
-        below = 0.62 / (height * (STYLE_AXES_TOP - STYLE_AXES_BOTTOM))  # 0.62 in under the axis, past its label
-        ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(0.0, -below), ncol=len(handles),
-                  fontsize=8.5, handlelength=1.4, columnspacing=1.2)
+        _legend_under(ax, handles, fontsize=8.5, handlelength=1.4, columnspacing=1.2)
         ax.set_axisbelow(True)
         ax.set_title("Spend against budget", loc="left", fontweight="bold")
         svg = _svg(fig)

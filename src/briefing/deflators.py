@@ -21,6 +21,11 @@ MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", 
 FY_RE = re.compile(r"^(?P<y>(?:19|20)\d\d)-(?P<y2>\d\d)$")
 
 
+def short_name(name: str) -> str:
+    """The deflator as a finding names it: "GDP deflator" or "CPI"."""
+    return "GDP deflator" if name == "gdp" else "CPI"
+
+
 def fy_label(first_year: int) -> str:
     return f"{first_year}-{(first_year + 1) % 100:02d}"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .deflators import DEFLATORS, fy_label
+from .deflators import DEFLATORS, fy_label, short_name
 from .format import money
 
 VERBS = r"\b(?:has|have|had|was|were|is|are|will|would|rose|rises|fell|falls|increased|increases|decreased|grew|grown|" \
@@ -193,7 +193,7 @@ def findings(series_tables: list[tuple[Series, pd.DataFrame, dict]], units: pd.D
              base_year: str) -> list[dict]:
     """Short statements generated from the numbers, for the briefing."""
     out = []
-    dname = "GDP deflator" if deflator == "gdp" else "CPI"
+    dname = short_name(deflator)
     for s, t, g in series_tables:
         if g["real_ratio"] != g["real_ratio"]:
             continue

@@ -76,7 +76,7 @@ def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: 
             res.charts.append(ch)
             _save_chart(out, f"chart-{s.series_id}", ch)
     res.per_unit = funding.per_unit(figs, series)
-    dname, dsource = ("GDP deflator" if deflator == "gdp" else "CPI"), deflators.DEFLATORS[deflator][1]
+    dname, dsource = deflators.short_name(deflator), deflators.DEFLATORS[deflator][1]
     res.sums = budget.sums_table(figs, text, series_df, base_year)
     res.comparisons = budget.comparisons(res.sums, tables["checks"], text)
     if not res.comparisons.empty:

@@ -230,7 +230,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             tail = sentence[m.end() + used:]
             for t in re.finditer(r",?\s+and\s+(?P<who>(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?:,\s+|\s+and\s+)?)+?)"
                                  r"\s+(?:both\s+|each\s+)?(?=for\s|to\s)", tail):
-                more = _parse_after(tail[t.end():])
+                more = parse_sentence(tail[t.end():])
                 if more is None:
                     continue
                 lo = s + m.end() + used + t.start("who")
@@ -285,10 +285,6 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
         first = mentions.first[name]
         d.age = ages_at.get(next((p for p in range(first[1], first[1] + 5) if p in ages_at), -1))
     return [rows[n] for n in sorted(order, key=lambda n: mentions.first[n][0])]
-
-
-def _parse_after(after: str):
-    return parse_sentence(after)
 
 
 def _group(text: str, mentions: Mentions, s: int, vs: int, after: int, rows: dict) -> list[str] | None:
