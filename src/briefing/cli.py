@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("article", metavar="ARTICLE", help="plain-text article (UTF-8 or Windows-1252)")
     x.add_argument("--meta", metavar="META.yaml", help="metadata file (default: the article's .meta.yaml sidecar)")
     x.add_argument("--out", metavar="DIR", required=True, help="output folder (replaced atomically)")
+    x.add_argument("--timeout", type=int, metavar="SECONDS", help="time limit for the extraction (default 600, as "
+                   "for a render's notebook cell); exit 1 past it, with nothing written")
 
     d = sub.add_parser("case-draft", help="draft a case file from a court story, for a reporter to correct",
                        description="Write the court record the article itself gives (defendants, sentences, totals, "
@@ -98,19 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         if args.command == "render":
-            from .render import render
+            from .render import check_wait, render
+
+            check_wait(args.wait)
 
             render(args.article, args.out, dict(args.parameter), quiet=args.quiet, timeout=args.timeout, wait=args.wait,
                    force=args.force, params_file=args.params, log_json=args.log_json)
         elif args.command == "extract":
-            from .extract import extract_article, write_tables
-
-            ex = extract_article(args.article, args.meta)
-            for w in ex.warnings:
-                print(f"warning: {w}", file=sys.stderr)
-            out = write_tables(ex, args.out)
-            counts = {k: len(v) for k, v in ex.tables.items()}
-            print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+            _extract(args)
         elif args.command == "case-draft":
             _case_draft(args)
         elif args.command == "batch":
@@ -139,6 +136,37 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _extract(args) -> None:
+    """``briefing extract``: the tables alone, under the render's time limit, holding the lock a render of the same
+    folder holds (``data/processed/.<name>.lock``), so that neither replaces the other's tables midway."""
+    from .extract import extract_article, write_tables
+    from .locks import SlugLock
+    from .errors import StageError
+    from .params import MAX_TIMEOUT, RENDER_PARAMETERS
+    from .paths import check_name
+    from .publish import writable_folder
+    from .timelimit import StageTimeout, time_limit
+
+    for what, value in (("ARTICLE", args.article), ("--meta", args.meta), ("--out", args.out)):
+        check_name(value, what)
+    out = Path(os.path.abspath(args.out))
+    parent = writable_folder(out.parent, "--out")
+    limit = RENDER_PARAMETERS["timeout"].default if args.timeout is None else args.timeout
+    if not 1 <= limit <= MAX_TIMEOUT:
+        raise InputError(f"--timeout: must be a whole number of seconds from 1 to {MAX_TIMEOUT:,}, not {limit}")
+    with SlugLock(parent, out.name):
+        try:
+            with time_limit(limit, "the extraction"):
+                ex = extract_article(args.article, args.meta)
+        except StageTimeout as exc:
+            raise StageError(f"{exc}; nothing was written") from None
+        for w in ex.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        written = write_tables(ex, out)
+    counts = {k: len(v) for k, v in ex.tables.items()}
+    print(f"wrote {written}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 def _case_draft(args) -> None:

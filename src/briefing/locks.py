@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .errors import LockedError
+from .nofollow import open_private
 
 
 class SlugLock:
@@ -28,7 +29,7 @@ class SlugLock:
     def __enter__(self):
         import fcntl
 
-        self.fh = open(self.path, "a+")
+        self.fh = os.fdopen(open_private(self.path), "r+")  # never through a link planted where the lock goes
         deadline = time.monotonic() + self.wait
         while True:
             try:

@@ -9,6 +9,10 @@ from pathlib import Path
 from . import paths, slugs, yamlfile
 from .errors import InputError
 
+# longest value accepted per field (others: 2,000): a title is a line, not a document; without a limit a 900 kB
+# title once ran the PDF stage to its time limit
+MAX_CHARS = {"title": 500, "outlet": 200, "published_note": 1000, "topic": 200, "slug": 120}
+
 KNOWN_KEYS = {"title", "outlet", "url", "published", "published_note", "topic", "case", "slug", "source"}
 
 
@@ -22,6 +26,7 @@ class ArticleMeta:
     topic: str = ""
     case: Path | None = None
     slug: str = ""
+    warnings: tuple[str, ...] = ()  # e.g. control characters removed from a field
 
 
 def sidecar_for(article: str | Path) -> Path:
@@ -39,7 +44,8 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
     if path is None:
         return ArticleMeta()
     path = Path(path)
-    data = yamlfile.load(path, "metadata file") or {}
+    warnings: list[str] = []
+    data = yamlfile.load(path, "metadata file", warnings) or {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping of fields (title, outlet, url, published, ...)")
     unknown = set(data) - KNOWN_KEYS
@@ -63,6 +69,9 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
         value = data.get(key)
         if value is not None and not isinstance(value, (str, int, float, dt.date)) or isinstance(value, bool):
             raise InputError(f"{path}: field {key!r} must be text, not {type(value).__name__}")
+        if value is not None and len(str(value)) > MAX_CHARS.get(key, 2000):
+            raise InputError(f"{path}: field {key!r} is {len(str(value)):,} characters long; at most "
+                             f"{MAX_CHARS.get(key, 2000):,} are accepted")
     slug = data.get("slug")
     if slug not in (None, "") and not (isinstance(slug, str) and slugs.is_slug(slug)):
         slugs.article_slug("", str(slug), path)  # raises, naming the field and the rule
@@ -71,9 +80,11 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
         raise InputError(f"{path}: field 'case' must be a file name, not {case!r}")
     case_path = (path.parent / case).resolve() if case and "\0" not in case else None
     if case and (case_path is None or not paths.is_file(case_path)):
-        raise InputError(f"{path}: field 'case' names {case!r}, which does not exist")
+        why = paths.not_a_file(case_path) if case_path is not None else "does not exist"
+        raise InputError(f"{path}: field 'case' names {case!r}, which {why or 'cannot be read'}")
     return ArticleMeta(
         title=str(data.get("title") or ""), outlet=str(data.get("outlet") or ""), url=str(data.get("url") or ""),
         published=published, published_note=str(data.get("published_note") or "").strip(),
         topic=str(data.get("topic") or ""), case=case_path, slug=str(data.get("slug") or ""),
+        warnings=tuple(warnings),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import paths, yamlfile
 from .errors import InputError
+from .text import strip_unprintable
 
 SEED_SLUG = paths.SEED_ARTICLE.stem
 
@@ -92,6 +93,9 @@ def merge(file_values: dict | None, cli_values: dict | None) -> dict:
                 value = None
             if value is None:
                 raise InputError(f"{name}: expected {p.type.__name__}, got {values[name]!r}")
+            if isinstance(value, str) and strip_unprintable(value)[1]:
+                raise InputError(f"{name}: {value!r} holds control characters (or bytes that are not UTF-8); "
+                                 "no file name or choice needs them")
             out[name] = value
     for name, p in RENDER_PARAMETERS.items():
         if p.choices and out[name] not in p.choices:
@@ -111,7 +115,8 @@ def validate(params: dict, case_from_meta: Path | None) -> dict:
         params["case"] = str(case_from_meta) if case_from_meta else ""
     for key in ("case", "comparators"):
         if params[key] and not paths.is_file(params[key]):
-            raise InputError(f"{key}: file {params[key]} not found")
+            why = paths.not_a_file(params[key])
+            raise InputError(f"{key}: file {params[key]} " + ("not found" if why == "does not exist" else why))
     if params["case"]:
         load_case(params["case"])  # a malformed case file stops here, naming the field
     if params["comparators"]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import InputError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
@@ -36,6 +38,41 @@ def is_file(path: str | Path) -> bool:
         return Path(path).is_file()
     except (OSError, ValueError):
         return False
+
+
+def check_name(value: str | Path | None, what: str) -> None:
+    """A path given on the command line that no file can be written or read under, as an InputError: bytes that
+    are not UTF-8 (Python keeps them as lone surrogates, which no file, log or document can then print)."""
+    if value is None:
+        return
+    try:
+        os.fsencode(value).decode("utf-8")
+        str(value).encode("utf-8")
+    except UnicodeError:
+        shown = os.fsencode(value).decode("utf-8", errors="backslashreplace")
+        raise InputError(f"{what}: {shown} is not valid UTF-8; rename it") from None
+
+
+def not_a_file(path: str | Path) -> str:
+    """Why ``path`` is not a regular file that can be read, in a few words ("does not exist", "is a folder", "is
+    a device, not a file", ...); "" when it is one."""
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte, a loop of links, no permission
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if stat.S_ISREG(st.st_mode):
+        return ""
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(st.st_mode):
+        return "is a named pipe, not a file"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "is a device, not a file"
+    return "is not a regular file"
 
 
 def relative(p: str | Path) -> str:

@@ -55,7 +55,9 @@ def keep_failed() -> int:
 
 def prune_failed(folder: Path) -> None:
     """Delete all but the newest failed runs (run ids start with their UTC time, so names sort by age)."""
-    runs = sorted(p for p in folder.iterdir() if p.is_dir())
+    if folder.is_symlink():  # refused before the render began; never prune through one planted since
+        return
+    runs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
     for old in runs[:-keep_failed()]:
         shutil.rmtree(old, ignore_errors=True)
 

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, kernels, paths, slugs
+from . import __version__, kernels, nofollow, paths, slugs, yamlfile
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
 from .cachekeys import PROCESSED_OUTPUTS, StageCache, code_hash, sha256_file
 from .documents import font_subsetter_notice, preload_libraries, to_html, to_pdf, versions
@@ -113,15 +113,31 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
 
     ``parallel``: run notebooks 02 and 03 side by side. ``kernel_template``: fork kernels from this (a batch
     worker keeps one for all its articles); by default the render starts its own and closes it at the end."""
+    wait = check_wait(wait)
     job = prepare(article, out, overrides, timeout, processed_root, params_file)
     reporter = Reporter(quiet, log_json)
     for warning in job.warnings:
         reporter.event("warning", message=f"warning: {warning}", warning=warning)
     with render_locks(job.reports, job.processed_root, job.slug, wait):
+        _refuse_links(job)  # again, now that no other render of ours can be changing the trees
         for stale in leftovers(job.reports, job.slug):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a killed run: we hold the lock, so nobody uses it
+            nofollow.remove(stale)  # left by a killed run: we hold the lock, so nobody uses it
         return _Run(job.article, job.meta, job.values, job.slug, job.reports, slugs.folder(job.processed_root, job.slug),
                     reporter, force, parallel, kernel_template).run()
+
+
+MAX_WAIT = 86_400.0  # a day, as for the timeout: longer is a mistake (1e400 once meant for ever)
+
+
+def check_wait(wait) -> float:
+    """``--wait`` as seconds from 0 to a day; anything else (negative, nan, inf) is an InputError."""
+    try:
+        value = float(wait)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0 <= value <= MAX_WAIT:  # False for nan too
+        raise InputError(f"--wait: must be a number of seconds from 0 to {MAX_WAIT:,.0f}, not {wait!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,9 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     from . import params as P
     from .text import read_article
 
+    for what, value in (("--article", article), ("--out", out), ("processed folder", processed_root),
+                        ("--params", params_file)):
+        paths.check_name(value, what)
     article = Path(article or paths.SEED_ARTICLE)
     text = read_article(article)  # a symbolic link is refused here, before it is resolved
     article = article.resolve()
@@ -150,10 +169,16 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
         overrides.setdefault("timeout", timeout)
     meta = load_meta(None, article_path=article)
     values = P.validate(P.merge(P.load_params_file(params_file) if params_file else None, overrides), meta.case)
+    case_warnings: list[str] = []
+    if values["case"]:  # read again for what its loader removed (notebook 03 reads the same cleaned values)
+        yamlfile.load(values["case"], "case file", case_warnings)
     slug = slugs.article_slug(article, meta.slug, sidecar_for(article))
     reports = writable_folder(out or paths.REPORTS_DIR, "--out")
     processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
     target = reports / slug
+    job = Job(article, meta, values, slug, reports, processed_root, tuple(text.warnings) + meta.warnings
+              + tuple(case_warnings))
+    _refuse_links(job)
     # an earlier briefing, or only the notebooks of failed runs kept under failed/ (a first render that failed)
     earlier = target.is_dir() and ((target / "manifest.json").is_file()
                                    or all(p.name == "failed" and p.is_dir() and not p.is_symlink()
@@ -165,7 +190,18 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     if reports == processed_root or reports in processed_root.parents or processed_root in reports.parents:
         raise InputError(f"--out: {reports} is the tables' folder {processed_root} or inside it (or around it); "
                          "choose a folder apart")
-    return Job(article, meta, values, slug, reports, processed_root, tuple(text.warnings))
+    return job
+
+
+def _refuse_links(job: Job) -> None:
+    """The two trees a render takes over hold no link it could be made to write through (see ``nofollow``)."""
+    nofollow.refuse_links(job.reports / job.slug, "--out")
+    nofollow.refuse_links(job.processed_root / job.slug, "processed folder")
+    for folder in (job.reports, job.processed_root):
+        lock = folder / f".{job.slug}.lock"
+        if lock.is_symlink():
+            raise InputError(f"{lock} is a symbolic link where the render keeps its lock; briefing never writes "
+                             "through links; remove it")
 
 
 class _Run:

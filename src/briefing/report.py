@@ -278,7 +278,7 @@ def key_figures(b: Briefing) -> str:
                                    f"real-terms change {g['from']} to {g['to']}",
                                    b.funding_findings["deflator_source"]))
         for _, u in b.funding["per_unit"].iterrows():
-            cards.append(_card(cited(b, u["figure_id"]), f"for {e(u['count_text'])}", "the article"))
+            cards.append(_card(cited(b, u["figure_id"]), f"for {u['count_text']}", "the article"))  # _card escapes the label
         comps = b.funding.get("budget", pd.DataFrame())
         for _, c in comps.head(2).iterrows():
             who = c["entity"] or "spend"

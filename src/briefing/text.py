@@ -79,13 +79,36 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str, list[str]]:
         encoding = "utf-8"
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as first:
+        if _mostly_utf8(data):  # one stray byte in a UTF-8 file, not a Windows-1252 file: never "Â£" everywhere
+            text = data.decode("utf-8", errors="replace")
+            bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+            warnings.append(f"{name}: {bad} byte{'s' if bad != 1 else ''} not valid UTF-8 (the first at byte "
+                            f"{first.start}) replaced by \ufffd; the rest decoded as UTF-8")
+            return _checked(text, encoding, warnings, name)
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: not UTF-8 or Windows-1252 text ({exc.reason} at byte {exc.start})") from None
         encoding = "cp1252"
         warnings.append(f"{name}: not valid UTF-8; decoded as Windows-1252")
+    return _checked(text, encoding, warnings, name)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Undecodable as UTF-8, yet with UTF-8's multi-byte characters (£, ’, é as two or three bytes) outnumbering
+    the bytes that fail: a UTF-8 file with a few stray bytes, which Windows-1252 would turn into mojibake."""
+    good = len(_UTF8_MULTI_RE.findall(data))
+    if not good:
+        return False
+    bad = len(data.decode("utf-8", errors="replace")) - len(data.decode("utf-8", errors="ignore"))
+    return good >= bad
+
+
+_UTF8_MULTI_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _checked(text: str, encoding: str, warnings: list[str], name: str) -> tuple[str, str, list[str]]:
     if encoding != "cp1252" and MOJIBAKE_RE.search(text):
         repaired = MOJIBAKE_RE.sub(_repair, text)
         if repaired != text:
@@ -98,9 +121,32 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str, list[str]]:
     return text, encoding, warnings
 
 
+# What no document can carry: XML 1.0 (the HTML's SVG charts, WeasyPrint's input) forbids the C0 and C1 control
+# characters but tab, newline and carriage return, the UTF-16 surrogates, and U+FFFE and U+FFFF; the other
+# noncharacters (U+FDD0-U+FDEF, U+nFFFE-U+nFFFF) mean nothing in text either. Every string a user hands in
+# (the article, its sidecar's fields, a case file's values, parameters) passes through ``strip_unprintable``.
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                             + "".join(f"{chr(p * 0x10000 + 0xfffe)}{chr(p * 0x10000 + 0xffff)}" for p in range(17))
+                             + "]")
+
+
+def strip_unprintable(value: str) -> tuple[str, int]:
+    """``value`` without the characters above, and how many were removed."""
+    cleaned, n = _UNPRINTABLE_RE.subn("", value)
+    return cleaned, n
+
+
+def removed_warning(name: str, n: int) -> str:
+    return (f"{name}: removed {n} control or non-character code point{'s' if n != 1 else ''} (such as \\x07 or "
+            "U+FFFE) that no document can show")
+
+
 def normalise(text: str) -> str:
+    """The article's text as every offset counts it (see the module's docstring); unprintable characters are
+    removed after line ends are made ``\\n`` (a form feed is a line break)."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text, _ = strip_unprintable(text)
     text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
@@ -128,7 +174,11 @@ def _read_article(path: Path, name: str) -> Article:
     if not path.is_file():  # a FIFO would wait for ever, /dev/zero never end
         raise InputError(f"{name}: is not a regular file (a pipe or a device?); give a text file")
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if st.st_nlink > 1:  # as for a symbolic link: a hard link in a batch's folder could publish another's file
+            raise InputError(f"{name}: has {st.st_nlink - 1} other hard link(s); briefing reads only files with "
+                             "one name (copy it, and render the copy)")
+        size = st.st_size
         if size > MAX_BYTES:
             raise InputError(f"{name}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit for one article")
         with open(path, "rb") as fh:  # at most the limit, whatever the size says (files in /proc say 0)
@@ -140,6 +190,9 @@ def _read_article(path: Path, name: str) -> Article:
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
     text, encoding, warnings = decode(data, name)
+    n = len(_UNPRINTABLE_RE.findall(text.replace("\f", "\n")))
+    if n:
+        warnings.append(removed_warning(name, n))
     text = normalise(text)
     if not text:
         raise InputError(f"{name}: the file has no text")

@@ -16,6 +16,7 @@ import yaml
 
 from . import paths
 from .errors import InputError
+from .text import removed_warning, strip_unprintable
 
 MAX_BYTES = 1_000_000  # a case file of a hundred defendants is some 30 kB
 MAX_NODES = 50_000
@@ -55,8 +56,30 @@ def _check(node: yaml.Node, name: str) -> None:
             n.tag = "tag:yaml.org,2002:float"
 
 
-def parse(text: str, name: str = "YAML"):
-    """The document in ``text`` as Python data, after the checks above."""
+def _clean(value, removed: list[int]):
+    """Strings with unprintable characters removed (``text.strip_unprintable``), in every key and value."""
+    if isinstance(value, str):
+        value, n = strip_unprintable(value)
+        removed[0] += n
+        return value
+    if isinstance(value, dict):
+        return {_clean(k, removed): _clean(v, removed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, removed) for v in value]
+    return value
+
+
+def parse(text: str, name: str = "YAML", warnings: list[str] | None = None):
+    """The document in ``text`` as Python data, after the checks above, with control characters (which YAML
+    lets through as escapes, ``"\\x07"``) removed from its strings; ``warnings`` gets a line saying so."""
+    removed = [0]
+    data = _clean(_parse(text, name), removed)
+    if removed[0] and warnings is not None:
+        warnings.append(removed_warning(name, removed[0]))
+    return data
+
+
+def _parse(text: str, name: str):
     if len(text) > MAX_BYTES:
         raise InputError(f"{name}: {len(text):,} characters is over the {MAX_BYTES:,} allowed for a YAML file")
     loader = _Loader(text)
@@ -74,12 +97,15 @@ def parse(text: str, name: str = "YAML"):
         loader.dispose()
 
 
-def load(path: str | Path, what: str = "YAML file"):
+def load(path: str | Path, what: str = "YAML file", warnings: list[str] | None = None):
     """Read and parse the YAML file at ``path``; ``what`` names it in errors (e.g. "--params")."""
     path = Path(path)
     name = f"{what} {path}" if what.startswith("-") else str(path)
-    if not paths.is_file(path):
+    why = paths.not_a_file(path)
+    if why == "does not exist":
         raise InputError(f"{name}: no such {what if not what.startswith('-') else 'file'}")
+    if why:
+        raise InputError(f"{name}: {why}")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -91,4 +117,4 @@ def load(path: str | Path, what: str = "YAML file"):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    return parse(text, name)
+    return parse(text, name, warnings)

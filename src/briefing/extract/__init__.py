@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__, slugs
+from .. import __version__, nofollow, slugs
 from ..errors import InputError
 from ..meta import ArticleMeta, load_meta, sidecar_for
-from ..text import read_article, sentence_spans, split_paragraphs
+from ..text import read_article, sentence_spans, split_paragraphs, strip_unprintable
 from . import arithmetic, court
 from .years import money_years
 from .dates import find_dates
@@ -185,14 +185,14 @@ def extract_article(path: str | Path, meta_path: str | Path | None = None) -> Ex
         "url": meta.url if meta else "",
         "published": meta.published.isoformat() if meta and meta.published else "",
         "published_note": meta.published_note if meta else "",
-        "source_file": Path(path).name,
+        "source_file": strip_unprintable(Path(path).name)[0],
         "sha256": art.sha256,
         "encoding": art.encoding,
         "characters": len(art.text),
         "paragraphs": int(len(paras)),
         "extractor_version": __version__,
     }
-    return Extraction(article, art.text, tables, art.warnings)
+    return Extraction(article, art.text, tables, art.warnings + list(meta.warnings))
 
 
 # what a tables folder holds: notebook 01's files and the subfolders notebooks 02-04 write
@@ -212,7 +212,9 @@ def _only_tables(folder: Path) -> bool:
 
 def write_tables(ex: Extraction, out_dir: str | Path) -> Path:
     """Write article.json, text.txt and the CSVs into ``out_dir``, replacing it only when all are written."""
-    out_dir = Path(out_dir).resolve()
+    out_dir = Path(os.path.abspath(out_dir))
+    nofollow.refuse_links(out_dir, "--out")  # the folder is replaced whole: never through a link
+    out_dir = out_dir.parent.resolve() / out_dir.name
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: is a file; name a folder for the tables")
     if out_dir.is_dir() and not _only_tables(out_dir):
