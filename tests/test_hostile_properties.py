@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -107,3 +108,74 @@ def test_hostile_params_files(data, raw):
 
 def test_a_date_object_published_is_fine():
     try_prepare(dump({"published": dt.date(2020, 1, 2), "title": "T"}), None, None)
+
+
+# --- control characters and links (issue 25) ----------------------------------------------------------------
+
+unprintable = st.sampled_from(["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f", "\ufffe", "\uffff",
+                               "\U0010fffe", "\ufdd0", "\r", "\t"])
+words = st.sampled_from(["The council", " spent ", "£4.2m", " on roads", ".", "\n\n", "“We", " said", "”", "'", "é"])
+
+
+@SETTINGS
+@given(st.lists(words | unprintable, max_size=60))
+def test_no_unprintable_character_survives_reading_an_article(parts):
+    from briefing.text import normalise, read_article, strip_unprintable
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.txt"
+        path.write_bytes(("".join(parts) + " The budget was agreed by the full council on Tuesday evening." * 3)
+                         .encode("utf-8", errors="surrogatepass"))
+        try:
+            art = read_article(path)
+        except InputError as exc:  # too many controls: a binary file
+            assert "binary" in str(exc)
+            return
+        assert strip_unprintable(art.text)[1] == 0 and normalise(art.text) == art.text
+
+
+@SETTINGS
+@given(st.dictionaries(st.sampled_from(["title", "outlet", "published_note", "topic"]),
+                       st.lists(words | unprintable, max_size=12).map("".join), min_size=1))
+def test_no_unprintable_character_survives_a_sidecar(fields):
+    from briefing.meta import load_meta
+    from briefing.text import strip_unprintable
+
+    with tempfile.TemporaryDirectory() as tmp:
+        art = Path(tmp) / "a.txt"
+        art.write_bytes(GOOD)
+        (Path(tmp) / "a.meta.yaml").write_text(yaml.safe_dump(fields, allow_unicode=False), encoding="utf-8")
+        meta = load_meta(None, article_path=art)
+        for key in fields:
+            assert strip_unprintable(getattr(meta, key))[1] == 0
+
+
+tree_paths = st.lists(st.lists(st.sampled_from(["a", "b", "failed", "funding", "x.csv"]), min_size=1, max_size=3)
+                      .map(lambda parts: "/".join(parts)), min_size=1, max_size=6)
+
+
+@SETTINGS
+@given(tree_paths, st.integers(min_value=0, max_value=5), st.booleans(), st.booleans())
+def test_a_link_anywhere_in_an_output_tree_is_found(folders, which, hard, plant):
+    from briefing.nofollow import refuse_links
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root, victim = Path(tmp) / "tree", Path(tmp) / "victim"
+        victim.mkdir()
+        (victim / "f").write_text("x")
+        for f in folders:
+            (root / f).mkdir(parents=True, exist_ok=True)
+        if not plant:
+            refuse_links(root)
+            return
+        where = root / folders[which % len(folders)] / "planted"
+        if hard:
+            os.link(victim / "f", where)
+        else:
+            where.symlink_to(victim)
+        try:
+            refuse_links(root)
+        except InputError as exc:
+            assert str(where) in str(exc)
+        else:
+            raise AssertionError(f"{where} not found")
