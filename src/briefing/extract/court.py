@@ -23,23 +23,31 @@ OUTCOMES = ("convicted", "pleaded guilty", "acquitted", "no verdict", "awaiting 
 SENTENCES = ("life", "determinate", "suspended", "indefinite", "other", "none")
 N = rf"(?P<n>{NUMBER})"
 UNIT = r"(?P<u>years?|months?|weeks?)"
-VERB = (r"(?P<aux>(?:was|were|has\s+been|have\s+been|is|are|had\s+been)\s+)?(?P<dist>(?:each|both|also|later|"
-        r"subsequently|then|originally|initially|previously|finally)\s+)?(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+"
-        r"serve|made\s+the\s+subject\s+of|received|receives)\b")
+VERB = (r"(?P<aux>(?:was|were|has\s+been|have\s+been|is|are|had\s+been|will|must|would)\s+)?(?P<dist>(?:(?:each|both|all|also|"
+        r"later|subsequently|then|originally|initially|previously|finally|now|today|yesterday)\s+)+)?"
+        r"(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+(?:serve|carry\s+out|"
+        r"complete|do|undertake|perform)|made\s+the\s+subject\s+of|received|receives|got|serving|spend|serve)\b")
 VERB_RE = re.compile(VERB, re.I)
 LIFE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:a\s+)?life(?:\s+sentence|\s+imprisonment)?\b"
-                  r"(?:[^.;]{0,30}?\b(?:minimum\s+(?:term|tariff)\s+of|to\s+serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+)?|"
+                  r"(?:[^.;]{0,60}?\b(?:minimum\s+(?:term|tariff)\s+of|to\s+serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+)?|"
                   r"serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+))\s*(?P<min>" + NUMBER + r")\s+years)?", re.I)
 INDEFINITE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:indefinitely|an?\s+indeterminate\s+sentence|"
                         r"imprisonment\s+for\s+public\s+protection)", re.I)
 HOSPITAL = re.compile(r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:indefinite\s+)?hospital\s+order|"
-                      r"^\s*(?:to\s+|with\s+)?an?\s+(?:[\w-]+[-\s](?:month|year)\s+)?(?:community|youth\s+rehabilitation)"
-                      r"\s+order", re.I)
+                      r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:[\w-]+[-\s]+(?:month|year)\s+)?(?:community|youth\s+rehabilitation|"
+                      r"supervision)\s+orders?|"
+                      # "ordered to carry out 200 hours' community punishment each", "150 hours of unpaid work"
+                      r"^\s*(?:to\s+)?" + NUMBER + r"\s+hours['’]?\s+(?:of\s+)?(?:community\s+(?:punishment|service|work)|"
+                      r"unpaid\s+work)", re.I)
 # "a two-year suspended sentence", "a six-year jail term"
-TERM_ADJ = re.compile(rf"^\s*(?:to\s+|with\s+)?an?\s+{N}[-\s](?P<u>year|month)s?(?P<susp>\s+suspended)?\s+"
+TERM_ADJ = re.compile(rf"^\s*(?:to\s+|with\s+)?an?\s+{N}[-\s]+(?P<u>year|month|week)s?(?P<susp>\s+suspended)?\s+"
                       rf"(?:jail\s+|prison\s+|custodial\s+)?(?:sentence|term)\b", re.I)
+# "must serve at least 20 years", "to serve a minimum of 23 years": a life sentence's minimum term, said apart
+MINIMUM = re.compile(rf"^\s*(?:at\s+least|a\s+minimum\s+(?:term\s+)?of)\s+{N}\s+years\b", re.I)
+# "will spend nine years in prison": the term, then where it is spent
+SPENT_IN = re.compile(r"^\s*(?:in\s+(?:prison|jail|custody)|behind\s+bars)\b", re.I)
 TERM = re.compile(rf"^\s*(?:to\s+|for\s+)?(?:a\s+(?:jail\s+|prison\s+|custodial\s+)?(?:sentence|term)\s+of\s+)?"
-                  rf"{N}(?P<half>\s+and\s+a\s+half)?\s+{UNIT}(?:\s+and\s+(?P<n2>{NUMBER})\s+(?P<u2>months?))?"
+                  rf"{N}(?P<half>\s+and\s+a\s+half)?\s+{UNIT}(?:(?:\s+and|,)\s+(?P<n2>{NUMBER})\s+(?P<u2>months?))?"
                   rf"(?:[,\s]+(?:which\s+was\s+|that\s+was\s+)?suspended\s+for\s+(?P<sn>{NUMBER})\s+(?P<su>years?|months?))?",
                   re.I)
 GROUP_TERM = re.compile(r"^\s*(?:to\s+|for\s+)?(?:a\s+(?:total|combined)\s+(?:of\s+)?|between\s+|a\s+total\s+of\s+)", re.I)
@@ -48,7 +56,9 @@ PRONOUN = re.compile(r"(?:^|[.;]\s+|,\s+and\s+)(?P<p>He|She|he|she)\s+(?:(?:was|
 # "Joanne Pike, 38, of Canal Street, Harlow Green, admitted …": a place after "of" is an address, not a second name
 ADDRESS_BEFORE = re.compile(r"\bof\s+(?:[A-Z0-9][\w'’-]*\s+){0,4}?(?:[A-Z][\w'’-]*,\s+)?$|\bof\s+$")
 # another case than the article's: its defendants are not this case's
-OTHER_CASE = re.compile(r"\bin\s+(?:a|an)\s+(?:separate|unrelated|earlier|previous|different)\s+case\b", re.I)
+OTHER_CASE = re.compile(r"\bin\s+(?:a|an)\s+(?:separate|unrelated|earlier|previous|different)\s+case\b|"
+                        r"\banother\s+[a-z]+,\s+[A-Z]|\b(?:for|in)\s+a\s+similar\s+(?:case|crash|crime|offence|attack)\b",
+                        re.I)
 # a speaker or a barrister is not who "He was jailed" is about
 SPEAKS_AFTER = re.compile(r"^\s+(?:said|says|told|added|argued|explained|claimed|asked|urged|described)\b")
 COUNSEL_BEFORE = re.compile(r"\b(?:Mitigating|Defending|Prosecuting|Representing\s+\w+),\s+$")
@@ -86,10 +96,21 @@ def _years(n: str, unit: str) -> float:
     return v if u.startswith("year") else v / 12 if u.startswith("month") else v / 52
 
 
-def parse_sentence(after: str) -> tuple[str, float | None, float | None, float | None, int] | None:
+def parse_sentence(after: str, verb: str = "") -> tuple[str, float | None, float | None, float | None, int] | None:
     """The sentence a phrase gives, read from the words right after its verb: (kind, term in years, minimum term,
-    years suspended for, characters read); None when the words are not a sentence of one person."""
+    years suspended for, characters read); None when the words are not a sentence of one person. After "serve" or
+    "spend" only a minimum term ("at least 20 years": kind ``minimum``) or a term spent "in prison" count."""
     if GROUP_TERM.match(after):
+        return None
+    verb = verb.lower()
+    if verb in ("serve", "spend"):
+        m = MINIMUM.match(after)
+        if m and verb == "serve":
+            return "minimum", None, parse_number(m["n"]), None, m.end()
+        m = TERM.match(after)
+        if m and not m["sn"] and SPENT_IN.match(after[m.end():]):
+            return "determinate", round(_years(m["n"], m["u"]) + (_years(m["n2"], m["u2"]) if m["n2"] else 0)
+                                        + (_years("1", m["u"]) / 2 if m["half"] else 0), 4), None, None, m.end()
         return None
     m = LIFE.match(after)
     if m:
@@ -166,7 +187,7 @@ def _clause_start(text: str, sent_start: int, pos: int, after: int = 0) -> int:
     """Where the clause of a phrase at ``pos`` begins: its sentence start, the end of the phrase before it in the
     sentence (``after``), or just after a semicolon; never at a comma, which also joins the names of a list."""
     lo = max(sent_start, after)
-    cuts = [m.end() for m in re.finditer(r";\s*", text[lo:pos])]
+    cuts = [m.end() for m in CLAUSE_CUT.finditer(text[lo:pos])]
     return lo + (cuts[-1] if cuts else 0)
 
 
@@ -176,6 +197,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
     ages_at = dict(ages)
     rows: dict[str, Defendant] = {}
     order: list[str] = []
+    first_at: dict[str, tuple[int, int]] = {}  # a name the article never writes out whole ("Julie and Trevor Lee")
 
     def row(name: str, start: int, end: int) -> Defendant:
         if name not in rows:
@@ -183,12 +205,34 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             order.append(name)
         return rows[name]
 
+    def give(name: str, start: int, end: int, sent: tuple, context_lo: int) -> None:
+        """Record a sentence for ``name``: the first one given stands (a later "originally …" is history), but a
+        life sentence takes the minimum term said apart ("…must serve at least 20 years")."""
+        kind, term, minimum, suspended = sent[:4]
+        d = rows.get(name)
+        if kind == "minimum":
+            if d is not None and d.sentence == "life" and d.minimum_term_years is None:
+                d.minimum_term_years = minimum
+                return
+            if (d is None or d.sentence == "none") and re.search(r"\blife\b", text[context_lo:start], re.I):
+                kind = "life"  # "A knife killer was jailed for life. X, 23, was told he must serve at least 20 years"
+            else:
+                return
+        d = row(name, start, end)
+        if d.sentence == "none":
+            d.start, d.end = start, end
+            d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = kind, term, minimum, suspended
+            d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
+        elif d.sentence == "life" and d.minimum_term_years is None and kind == "life" and minimum is not None:
+            d.minimum_term_years = minimum
+
     for s, e in sentences:
         sentence = text[s:e]
         if not re.search(r"jail|sentenc|prison|guilty|convicted|acquitted|cleared|admitted|life|order|detained|receiv|"
-                         r"given|handed|serve", sentence, re.I) or OTHER_CASE.search(sentence):
+                         r"given|handed|serv|spend|got\b|communit", sentence, re.I) or OTHER_CASE.search(sentence):
             continue
         prev_end = s
+        taken: set[str] = set()  # given a term elliptically in this sentence ("; Hussain, 35, for four years")
         for m in VERB_RE.finditer(sentence):
             after = sentence[m.end():]
             skip = 0
@@ -196,14 +240,23 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                 if not m["aux"] else None
             if obj:  # "Mr Justice Hale sentenced Marsh to life …": the term follows the object
                 skip = obj.end()
-            parsed = parse_sentence(after[skip:])
+            elif m["verb"].lower() == "handed" and re.match(r"\s+down\b", after):
+                skip = re.match(r"\s+down\b", after).end()  # "He handed down a 12-month jail term to Alan Brown"
+            parsed = parse_sentence(after[skip:], m["verb"])
             if parsed is None:
                 continue
             kind, term, minimum, suspended, used = parsed
             used += skip
             vs, ve = s + m.start(), s + m.end() + used
             active = not m["aux"] and m["verb"].lower() in ("jailed", "sentenced", "imprisoned", "detained")
-            names = _subjects(text, mentions, s, vs, m, active, prev_end)
+            to = re.match(r"\s+(?:to|on)\s+", sentence[m.end() + used:]) if m["verb"].lower() == "handed" \
+                and not m["aux"] else None
+            if to:  # "handed down a 12-month jail term to Alan Brown, 23"
+                lo = s + m.end() + used + to.end()
+                obj_names = [o for o in mentions.between(lo, lo + 60) if o[0] == lo and not _official(o[3])]
+                names = [obj_names[0][2]] if obj_names else None
+            else:
+                names = _subjects(text, mentions, s, vs, m, active, prev_end, taken, first_at)
             if names is None:
                 names = _group(text, mentions, s, vs, prev_end, rows)
             prev_end = ve
@@ -215,40 +268,40 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             if more and len(names) == 2 and re.match(r"\s*,?\s+respectively\b",
                                                        sentence[m.end() + used + second.end() + more[4]:]):
                 for name, sent in zip(names, (parsed, more)):
-                    d = row(name, vs, ve)
-                    if d.sentence == "none":
-                        d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = sent[:4]
-                        d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
+                    give(name, vs, ve, sent, max(0, s - 600))
                 continue
             for name in names:
-                d = row(name, vs, ve)
-                if d.sentence == "none":
-                    d.start, d.end = vs, ve
-                    d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = kind, term, minimum, suspended
-                    d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
-            # "…, and Shah and Barton both for six years": the same verb, more objects
-            tail = sentence[m.end() + used:]
-            for t in re.finditer(r",?\s+and\s+(?P<who>(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?:,\s+|\s+and\s+)?)+?)"
-                                 r"\s+(?:both\s+|each\s+)?(?=for\s|to\s)", tail):
-                more = parse_sentence(tail[t.end():])
+                give(name, vs, ve, parsed, max(0, s - 600))
+            # "…, and Shah and Barton both for six years", "…; Hussain, 35, for four years, and …": the same verb,
+            # more people, each with a term of their own
+            pos = m.end() + used
+            while True:
+                t = ELLIPSIS.match(sentence, pos)
+                if not t:
+                    break
+                more = parse_sentence(sentence[t.end():])
                 if more is None:
-                    continue
-                lo = s + m.end() + used + t.start("who")
-                hi = s + m.end() + used + t.end("who")
+                    break
+                lo, hi = s + t.start("who"), s + t.end("who")
                 for mm in mentions.between(lo, hi):
-                    if OFFICIALS.search(mm[3] or ""):
-                        continue
-                    d = row(mm[2], lo, hi)
-                    if d.sentence == "none":
-                        d.start, d.end = lo, hi
-                        d.sentence, d.term_years, d.minimum_term_years, d.suspended_years = more[:4]
-                        d.outcome = "convicted" if d.outcome == "unknown" else d.outcome
+                    if not _official(mm[3]):
+                        give(mm[2], lo, hi, more, max(0, s - 600))
+                        taken.add(mm[2])
+                pos = t.end() + more[4]
+        # "Sentencing both to 11 years and one month in prison, Judge X said": the two people just named
+        for g in re.finditer(r"\bSentencing\s+(?:both|the\s+pair|the\s+two(?:\s+men|\s+women)?)\s+(?=to\s)", sentence):
+            parsed = parse_sentence(sentence[g.end():])
+            named = list(dict.fromkeys(mm[2] for mm in mentions.between(max(0, s - 600), s + g.start())
+                                       if not _official(mm[3]) and not SPEAKS_AFTER.match(text[mm[1]:mm[1] + 14])))
+            if parsed and len(named) == 2:
+                for name in named:
+                    give(name, s + g.start(), s + g.end() + parsed[4], parsed, max(0, s - 600))
         prev_end, last_names = s, []
         for m in CONVICT.finditer(sentence):
             vs = s + m.start()
             lo = _clause_start(text, s, vs, prev_end)
             prev_end = s + m.end("v")
-            names = [mm for mm in mentions.between(lo, vs) if not OFFICIALS.search(mm[3] or "")]
+            names = [mm for mm in mentions.between(lo, vs) if not _official(mm[3])]
             if re.search(r"\b[Tt]he\s+(?:jury|jurors|court|judge|magistrates)\s+(?:(?:unanimously|also|later)\s+)?$",
                          text[lo:vs]):
                 # "the jury convicted John Smith, 40, of murder": the object, right after the verb
@@ -282,9 +335,9 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             if d.outcome in ("convicted", "pleaded guilty") and d.sentence == "none":
                 d.outcome = "awaiting sentence"
     for name, d in rows.items():
-        first = mentions.first[name]
+        first = mentions.first.get(name) or first_at[name]
         d.age = ages_at.get(next((p for p in range(first[1], first[1] + 5) if p in ages_at), -1))
-    return [rows[n] for n in sorted(order, key=lambda n: mentions.first[n][0])]
+    return [rows[n] for n in sorted(order, key=lambda n: (mentions.first.get(n) or first_at[n])[0])]
 
 
 def _group(text: str, mentions: Mentions, s: int, vs: int, after: int, rows: dict) -> list[str] | None:
@@ -300,30 +353,87 @@ def _group(text: str, mentions: Mentions, s: int, vs: int, after: int, rows: dic
     return named
 
 
+def _official(role: str | None) -> bool:
+    """A judge, officer or lawyer, not a defendant ("former New York environmental judge" is what she was)."""
+    return bool(role) and bool(OFFICIALS.search(role)) and not re.match(r"(?:a\s+|the\s+)?former\b", role, re.I)
+
+
+# a subject the sentence does not name stands between the names and the verb: "…; Hussain, 35, for four years, and
+# one man who cannot be named for legal reasons was jailed for ten years"
+UNNAMED_SUBJECT = re.compile(r"(?:^|,|;|\band\b)\s+(?:one|a|another|the\s+(?:other|third|fourth|fifth|sixth|last|"
+                             r"remaining|final))\s+(?:man|woman|boy|girl|person|defendant|teenager|youth|youngster|"
+                             r"juvenile|\d{1,2}-year-old)\b", re.I)
+# a list item before the clause, after a semicolon: "James Stevenson, 24, of Morritt Close, Muncaster;"
+LIST_ITEM = re.compile(r"\s*(?:and\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}(?:,\s+\d{1,3})?"
+                       r"(?:,?\s+of\s+(?:[\dA-Z][\w'’-]*,?\s*)+)?\s*")
+# more people for the same verb: "…, and Shah and Barton both for six years", "…; Hussain, 35, for four years"
+ELLIPSIS = re.compile(r"(?:\s*[;,]\s*(?:and\s+)?|\s+and\s+)(?P<who>(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+                      r"(?:,\s+|\s+and\s+)?)+?)(?:,\s+\d{1,3},?|\s+\(\d{1,3}\))?\s+(?:both\s+|each\s+)?(?=(?:for|to)\s)")
+CLAUSE_CUT = re.compile(r";\s*|,\s+(?:while|whereas|but|although)\s+")
+
+
 def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, active: bool,
-              after: int) -> list[str] | None:
+              after: int, taken: set[str] = frozenset(), first_at: dict | None = None) -> list[str] | None:
     """Who a sentencing phrase is about; None when it is not clear."""
     if active:  # "Judge X jailed Price for 14 years": the object, between the verb and its term
         obj = mentions.between(s + m.end(), s + m.end() + 60)
         obj = [o for o in obj if text[s + m.end():o[0]].strip(" ,") == "" or re.fullmatch(r"\s*(?:[A-Z][\w'’-]+\s*)*",
                                                                                            text[s + m.end():o[0]])]
-        return [obj[0][2]] if obj and not OFFICIALS.search(obj[0][3] or "") else None
+        return [obj[0][2]] if obj and not _official(obj[0][3]) else None
     lo = _clause_start(text, s, vs, after)
-    subj = [mm for mm in mentions.between(lo, vs) if not OFFICIALS.search(mm[3] or "")]
+    lo = _list_start(text, max(s, after), lo)
+    # "Victor Nash, whose clients included Marcus Fell and Ian Grey, will spend …": a relative clause that runs to
+    # the verb names no subject
+    rel = re.search(r",\s+(?:who|whose)\b[^;]*,\s*$", text[lo:vs])
+    subj = [mm for mm in mentions.between(lo, lo + rel.start() if rel else vs) if not _official(mm[3])]
+    if subj and UNNAMED_SUBJECT.search(text[subj[-1][1]:vs]):
+        return None
+    subj = [mm for mm in subj if mm[2] not in taken]
     # a name inside a relative clause or after "with"/"and the judge" is not the subject: keep names the subject
     # list is made of (joined by commas and "and", with ages and addresses between)
     names = list(dict.fromkeys(mm[2] for mm in subj))
     if not names:
         p = PRONOUN.search(text[lo:vs])
-        if p:
+        if p and not taken:
             last = mentions.last_before(vs, max(0, s - 600))
             return [last[2]] if last else None
         return None
     plural = bool(m["aux"]) and m["aux"].strip().lower().startswith(("were", "have", "are"))
-    distributive = bool(m["dist"]) and m["dist"].strip().lower() in ("each", "both")
+    distributive = bool(m["dist"]) and bool(re.search(r"\b(?:each|both)\b", m["dist"], re.I))
+    couple = _couple(text, subj[0], lo) if len(names) == 1 and first_at is not None else None
+    if couple:  # "Julie and Trevor Lee, of Oakhill Close, were sentenced": two people, one surname
+        first_at.setdefault(couple[0], couple[1])
+        names = [couple[0]] + names
     if len(names) == 1:
         return None if plural and not distributive and _group_noun(text[lo:vs]) else names
     return names if plural or distributive else None
+
+
+def _couple(text: str, mention: tuple, lo: int) -> tuple[str, tuple[int, int]] | None:
+    """"Julie and Trevor Lee": the first given name shares the full name's surname."""
+    full = mention[2].split()
+    if len(full) < 2 or not text.startswith(full[0], mention[0]):
+        return None
+    c = re.search(r"(?:^|[\s(])(?P<first>[A-Z][a-z]+)\s+and\s+$", text[max(lo, mention[0] - 30):mention[0]])
+    if not c or c["first"] in ("The", "Both", "Judge", "Mr", "Mrs", "Ms", "Miss", "Dr"):
+        return None
+    start = max(lo, mention[0] - 30) + c.start("first")
+    return f"{c['first']} {full[-1]}", (start, start + len(c["first"]))
+
+
+def _list_start(text: str, floor: int, lo: int) -> int:
+    """Where a subject list that runs over semicolons begins: "A, 24, of X; B, 22, of Y and C, 21, were ordered …"
+    (each earlier item a name, an age and an address, and nothing else)."""
+    while lo > floor:
+        semi = text.rfind(";", floor, lo)
+        if semi < 0 or text[semi + 1:lo].strip():
+            break
+        cut = text.rfind(";", floor, semi)
+        start = cut + 1 if cut >= 0 else floor
+        if not LIST_ITEM.fullmatch(text, start, semi):
+            break
+        lo = start
+    return lo
 
 
 def _group_noun(head: str) -> bool:
@@ -352,8 +462,12 @@ COURT_RE = re.compile(r"\b(?:[A-Z][\w'’-]+\s+){1,3}(?:Crown|Magistrates['’]?
 APPEAL_RE = re.compile(r"\b(?:failed\s+(?:in\s+(?:a|an|his|her|their)\s+(?:bid|attempt|appeal)\s+)?to\s+(?:get|have)\s+"
                        r"(?:his|her|their)\s+sentences?\s+(?:cut|reduced|overturned|quashed)|lost\s+(?:an?|his|her|their)"
                        r"\s+appeal|appeal\s+(?:was|has\s+been)\s+(?:dismissed|rejected|refused))\b|"
-                       r"\bhad\s+(?:his|her|their)\s+sentences?\s+(?P<dir>increased|extended|cut|reduced)\s+to\s+"
-                       r"(?P<n>" + NUMBER + r")\s+(?P<u>years?|months?)", re.I)
+                       # "had his sentence increased to", "Smith's sentence was increased to", "reduced this term to"
+                       r"\b(?:(?:had\s+(?:his|her|their)|[A-Z][\w'-]*['’]s?)\s+(?:jail\s+|prison\s+)?sentences?\s+"
+                       r"(?:(?:was|were|has\s+been|had\s+been)\s+)?(?P<dir>increased|extended|cut|reduced)|"
+                       r"(?P<dir2>increased|extended|cut|reduced)\s+(?:this|the|his|her|their)\s+(?:jail\s+|prison\s+)?"
+                       r"(?:term|sentence))\s+to\s+(?P<term>" + NUMBER + r"\s+(?:years?|months?)(?:(?:\s+and|,)\s+" + NUMBER +
+                       r"\s+months?)?)", re.I)
 DATE_EVENTS = (("trial_date", r"\btrial\s+(?:began|opened|started)\b"),
                ("verdict_date", r"\b(?:convicted|found\s+guilty|verdicts?)\b"),
                ("sentence_date", r"\b(?:sentenced|jailed)\b"))
@@ -466,9 +580,10 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
             out["court"] = _fact(c.group(0).strip(), start=s + c.start(), end=s + c.end(), text=c.group(0).strip())
         a = APPEAL_RE.search(sentence)
         if a and "appeal" not in out:
-            if a["dir"]:
-                outcome = "sentence increased" if a["dir"].lower() in ("increased", "extended") else "sentence reduced"
-                value = {"outcome": outcome, "term_years": _years(a["n"], a["u"])}
+            if a["dir"] or a["dir2"]:
+                way = (a["dir"] or a["dir2"]).lower()
+                outcome = "sentence increased" if way in ("increased", "extended") else "sentence reduced"
+                value = {"outcome": outcome, "term_years": parse_sentence(" " + a["term"])[1]}
             else:
                 value = {"outcome": "appeal dismissed"}
             out["appeal"] = _fact(value, start=s + a.start(), end=s + a.end(), text=a.group(0))
@@ -485,10 +600,12 @@ def case_record(text: str, sentences: list[tuple[int, int]], figs: list[dict], d
             if pick:
                 out.setdefault(pick[1], _fact(d["date"], start=d["start"], end=d["end"], text=d["text"]))
     appeal = out.get("appeal", {}).get("value", {})
-    sentenced = [d for d in defendants if d.sentence == "determinate"]
+    sentenced = [d for d in defendants if d.sentence in ("determinate", "suspended")]
     if appeal.get("term_years") and len(defendants) == 1 and len(sentenced) == 1:
-        # "had her sentence increased to 12 years": the one defendant's sentence is now the new term
+        # "had her sentence increased to 12 years": the one defendant's sentence is now the new term (a suspended
+        # sentence "increased to four years in prison" is one served)
         sentenced[0].term_years = appeal["term_years"]
+        sentenced[0].sentence, sentenced[0].suspended_years = "determinate", None
         out["appeal"]["value"] = dict(appeal, applied_to=sentenced[0].name)
     judge = next((p for p in people if re.search(r"\b(?:judge|justice|recorder|hhj)\b", p.role or "", re.I)
                   or re.match(r"(?:Mrs?|Ms|Lord|Lady)\s+Justice\b|Judge\b|Recorder\b|HHJ\b", p.name)), None)

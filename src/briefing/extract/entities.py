@@ -117,7 +117,9 @@ def split_role_name(phrase: str) -> tuple[str, str]:
         role_prefix, tokens = "", tokens[later[-1]:]
     honor = ""
     # leading title words belong to the role; a lone honorific stays with a surname
-    while len(tokens) > 2 and ROLE_END.search(tokens[0]) and tokens[0] not in TITLE_WORDS:
+    # "Ringleaders Jason Pyle", "Campaigners Ann Lee": a plural noun opening the run is what they are
+    while len(tokens) > 2 and (ROLE_END.search(tokens[0]) or PLURAL_NOUN.fullmatch(tokens[0])) \
+            and tokens[0] not in TITLE_WORDS:
         role_prefix = f"{role_prefix} {tokens.pop(0)}".strip()  # "Campaigner Janet Ellery"
     styled = ""
     while len(tokens) > 1 and tokens[0].rstrip(".") in TITLE_WORDS:
@@ -144,6 +146,9 @@ def split_role_name(phrase: str) -> tuple[str, str]:
     return role, name
 
 
+PLURAL_NOUN = re.compile(r"[A-Z][a-z]+(?:ers|ists|ants|ents|ors|ians)")
+
+
 def _ends_with_title(s: str) -> bool:
     return bool(s) and s.split()[-1] in TITLE_WORDS
 
@@ -165,6 +170,36 @@ def mask_abbreviations(text: str) -> str:
     """"Dr. Helen Okafor" read as "Dr  Helen Okafor": a title's full stop is not a sentence's (same length, so
     every offset still points into the original text)."""
     return ABBREVIATED.sub(lambda m: m.group(1) + " ", text)
+
+
+# Court copy names a defendant with nothing but what the court did: "Brian Ferguson (37) … was jailed", "Paul
+# Crosbie has been jailed for life", "Jason Tilbury (27), Knocklyon, Dublin, had pleaded guilty". A criminal-justice
+# verb (not "given", "fined" or "charged", which teams and companies get too) or an age in brackets is evidence of
+# a person, after an appositive between commas or brackets
+_AGE_AFTER = r"(?:\s*\((?:aged\s+)?\d{1,3}\)|,\s+(?:aged\s+)?\d{1,3},?)?"
+COURT_AFTER = re.compile(
+    # the name may open a list whose last member the verb follows: "A (37), B (40) and C (35) were all jailed"
+    rf"{_AGE_AFTER}(?:(?:,\s+|,?\s+and\s+)(?:{NAME_TOKEN}\s+){{1,3}}{NAME_TOKEN}{_AGE_AFTER}){{0,6}}"
+    # an appositive between commas (an address, "both from London"), but not a list of names ("X, Y and Z,")
+    r"(?:,(?:(?!\s+and\s+[A-Z])[^.;:“”\"()]){0,100}?,|,\s+(?:who|whose)\b[^.;:“”\"()]{0,140}?,)?"
+    r",?\s+(?:(?:has|have|had|was|were|is|are|will|must)\s+)?"
+    r"(?:been\s+)?(?:(?:also|each|both|all|later|now|previously|already|since|today|yesterday)\s+)*"
+    r"(?:jailed|sentenced|convicted|imprisoned|locked\s+up|pleaded\s+guilty|pled\s+guilty|admitted|denied|"
+    r"acquitted|found\s+(?:not\s+)?guilty|remanded|serving|spend\s+[^.;]{0,30}?\b(?:in\s+(?:prison|jail|custody)|"
+    r"behind\s+bars))\b")
+# "into Norwich and Great Yarmouth have been jailed", "of Store Pound, Over Court, was found guilty": places
+PLACE_BEFORE = re.compile(r"\b(?:of|in|into|at|from|near|on|to|across|around|between)\s+(?:(?:[A-Z][\w'’-]*,?\s+)+and\s+)?$")
+PAREN_AGE = re.compile(r"\s*\((?:aged\s+)?\d{1,3}\)")
+
+
+def _descriptor_and_surname(name: str, people: dict, text: str, pos: int) -> bool:
+    """"Plasterer Crosbie was jailed …" opening a sentence after "Paul Crosbie": a word for what he is, and his
+    surname; not a second person. (Without other evidence, a sibling "Lisa Evans was jailed" after "John Evans"
+    is left out too: a missing row, never a wrong one.)"""
+    tokens = name.split()
+    if len(tokens) != 2 or not re.search(r"(?:^|[.!?]\s+|\n)$", text[max(0, pos - 3):pos]):
+        return False
+    return any(p.surname == tokens[1] and p.name.split()[0] != tokens[0] for p in people.values())
 
 
 def find_people(text: str) -> list[Person]:
@@ -206,9 +241,11 @@ def find_people(text: str) -> list[Person]:
         speech = re.match(r"(?:,\s+(?:who|whose|which)\b[^.;“”\"]{0,140}?,)?,?\s+(?:has\s+|had\s+)?(?:said|says|told|added|"
                           r"explained|warned|insisted|admitted|described|urged|launched|announced|argued|claimed|"
                           r"wrote|pledged|promised|stated|replied|vowed)\b", after)
+        court = (COURT_AFTER.match(after) and not PLACE_BEFORE.search(before)
+                 and not _descriptor_and_surname(name, people, text, m.start())) or PAREN_AGE.match(after)
         inverted = re.search(r"\b(?:said|says|added|according\s+to)\s+$", before)
         honor = re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady|Professor|Prof|Cllr|Councillor|Judge|Justice)\.?\s+$", before)
-        if not (role or appositive or speech or inverted or honor or role_in_run):
+        if not (role or appositive or speech or court or inverted or honor or role_in_run):
             continue
         if appositive and appositive.get("role") and (not role or role in COURTESY_TITLES):
             role = appositive["role"]
