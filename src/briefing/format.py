@@ -42,3 +42,8 @@ def number(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def in_years(value: float) -> str:
+    """A length in years as prose says it: "1 year", "104.25 years", "0.5 years"."""
+    return f"{number(value)} {'year' if float(value) == 1 else 'years'}"

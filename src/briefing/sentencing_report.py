@@ -88,7 +88,7 @@ def sentencing_section(b: Briefing) -> str:
         body += f'<p class="lede">{e(case["explanation"])}</p>'
         body += figure_html(load_chart(s["dir"], "chart-sentences"), "fig-sentences")
         t = s["sentences"]
-        rows = [[e(r["defendant"]), e(r["age"]), e("Life" if r["sentence"] == "life" else "Fixed term"),
+        rows = [[e(r["defendant"]), e(_age(r["age"])), e("Life" if r["sentence"] == "life" else "Fixed term"),
                  e(number(float(r["years_counted"]))), e(r["basis"]), e(r["confidence"])] for _, r in t.iterrows()]
         tot = case["totals"]
         rows.append(["<strong>Total</strong>", "", "", f"<strong>{e(number(tot['custody_years']))}</strong>",
@@ -156,3 +156,13 @@ def claims_section(b: Briefing) -> str:
     return section("claims", "Claim checks", table_html(
         caption, ["Article says", "Fact", "Record" if not own else "Per-defendant sentences", "Source (confidence)",
                   "Verdict"], rows, "claims") + more)
+
+
+def _age(value) -> str:
+    """An age as the article gives it ("37", not the "37.0" a column with a missing age is read as); "" if none."""
+    if value is None or value == "" or value != value:
+        return ""
+    try:
+        return number(float(value))
+    except (TypeError, ValueError):
+        return str(value)

@@ -36,7 +36,8 @@ ROLE_END = re.compile(
     r"researcher|scientist|official|organiser|volunteer|trustee|coroner|recorder|investigator|expert|author|"
     r"consultant|treasurer|clerk|principal|dean|vicar|priest|pastor|rabbi|imam|lecturer|surgeon|paramedic|parent|"
     r"grandparent|grandmother|grandfather|pensioner|student|neighbour|witness|shopkeeper|landlord|tenant|"
-    r"businessman|businesswoman|farmer|chairs?|chairwoman|chief executive)$",
+    r"businessman|businesswoman|farmer|chairs?|chairwoman|chief executive|landlady|publican|driver|victim|wife|"
+    r"husband|son|daughter|brother|sister|partner)$",
     re.IGNORECASE,
 )
 ORG_WORDS = (
@@ -149,6 +150,20 @@ def split_role_name(phrase: str) -> tuple[str, str]:
 PLURAL_NOUN = re.compile(r"[A-Z][a-z]+(?:ers|ists|ants|ents|ors|ians)")
 
 
+# surnames that are also the last word of organisations' names ("Wendy Hall", "Charlotte Church")
+SURNAME_ORG_WORDS = {"Hall", "Church", "Bank", "Banks", "Field", "House", "Court"}
+
+
+def _person_with_org_surname(run: str, before: str) -> bool:
+    """"landlady Wendy Hall", "Mrs Ann Church": two names after a role word or an honorific are a person, though
+    "Hall" ends organisations' names too."""
+    tokens = run.split()
+    if len(tokens) != 2 or tokens[1] not in SURNAME_ORG_WORDS or tokens[0] in NOT_NAMES:
+        return False
+    prev = re.search(r"([A-Za-z]+)\.?\s+$", before)
+    return bool(prev) and (prev.group(1) in HONORIFICS or (prev.group(1).islower() and bool(ROLE_END.search(prev.group(1)))))
+
+
 def _ends_with_title(s: str) -> bool:
     return bool(s) and s.split()[-1] in TITLE_WORDS
 
@@ -208,7 +223,7 @@ def find_people(text: str) -> list[Person]:
     run_re = re.compile(rf"(?<![\w’'-])(?=[A-Z])((?:(?:[A-Z]\.|{NAME_TOKEN}) ){{0,4}}{NAME_TOKEN})(?![\w’'-])")
     for m in run_re.finditer(text):
         run = m.group(1)
-        if is_org_name(run):
+        if is_org_name(run) and not _person_with_org_surname(run, text[max(0, m.start() - 40):m.start()]):
             continue
         # a title at the start of the run stays with the role
         role_in_run, name = split_role_name(run)
