@@ -21,7 +21,7 @@ import pandas as pd
 from . import __version__, chart
 from .extract import read_tables
 from .court_record import SOURCE as RECORD_SOURCE
-from .format import number, pct
+from .format import in_years, number, pct
 from .text import sentence_spans, split_paragraphs
 
 
@@ -205,7 +205,7 @@ def summary_text(b: Briefing) -> str:
         life = f", {e(number(t['life']))} of them to life" if t["life"] else ""
         parts.append(f"The article names {e(number(t['defendants']))} "
                      f"{'person' if t['defendants'] == 1 else 'people'} sentenced to custody{life}; their terms "
-                     f"(minimum terms for life) add up to {e(number(t['custody_years']))} years, as reported in the "
+                     f"(minimum terms for life) add up to {e(in_years(t['custody_years']))}, as reported in the "
                      f"article and not checked against the court record.")
     elif not case and (b.tables["defendants"]["outcome"] != "unknown").any():
         d = b.tables["defendants"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import yamlfile
 from .errors import InputError
-from .format import number
+from .format import in_years, number
 
 CONFIDENCE = ("high", "medium", "reported", "low")
 
@@ -184,7 +184,7 @@ def explain_total(case: Case, table) -> str:
     det = t["determinate"]
     if t["defendants"] == 1:  # one sentence: nothing to add up
         kind = "the minimum term of a life sentence" if life else "a fixed (determinate) term"
-        text = f"One sentence is counted: {number(t['custody_years'])} years, {kind}. "
+        text = f"One sentence is counted: {in_years(t['custody_years'])}, {kind}. "
         if life:
             text += ("A life sentence has no fixed end: the minimum term is the time served before the Parole Board "
                      "can consider release. ")
