@@ -13,7 +13,13 @@ later notebooks use. It is used only when the kernel spec runs this same interpr
 launch. ``BRIEFING_FORK_KERNELS=0`` turns it off.
 
 The template exits when the process that started it closes its pipe (including when that process is killed);
-kernels forked from it watch it as their parent and exit with it.
+kernels forked from it watch it as their parent and exit with it (at once on Linux, where the kernel asks to be
+killed when its parent dies; elsewhere within a second, through ipykernel's parent poller).
+
+Each template has a private folder (mode 0700) holding its socket and the connection files (ports and the HMAC key)
+of the kernels forked from it. The template removes it when it ends because its owner died; the owner removes it
+when it closes the template; a folder whose owner and template were both killed is removed by the next template or
+batch to start (:func:`remove_stale_folders`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 
 ENABLED = os.environ.get("BRIEFING_FORK_KERNELS", "1") != "0"
 RECONNECT_MS = 10  # how soon a client retries a kernel port that is not bound yet (ZeroMQ's default: 100)
@@ -61,6 +68,106 @@ KERNEL_MODULES = (
 )
 
 
+# Kernels this process had forked from a template and has not seen end (pid: when it was forked), for
+# kill_spawned: a batch worker told to stop ends its kernels, which are children of the template, not its own.
+_SPAWNED: dict[int, float] = {}
+
+
+def kill_spawned(sig: int = signal.SIGKILL) -> None:
+    """Send ``sig`` to every kernel this process had forked from a template and that may still run (each is the
+    leader of its own process group: the group gets it). A process id reused since is left alone."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    for pid, forked in list(_SPAWNED.items()):
+        _SPAWNED.pop(pid, None)
+        if psutil is not None:
+            try:
+                if psutil.Process(pid).create_time() > forked + 1:
+                    continue  # not our kernel: it ended unseen, and its id went to a newer process
+            except psutil.Error:
+                continue
+        try:
+            os.killpg(pid, sig)
+        except OSError:
+            try:  # forked an instant ago, before it made its own group
+                os.kill(pid, sig)
+            except OSError:
+                pass
+
+
+# --- private folders ------------------------------------------------------------------------------------------
+
+OWNER_FILE = ".owner"  # held locked (flock) by the process that made the folder, for as long as it runs
+
+
+def temp_base() -> str:
+    """Where private folders go: the temporary directory, unless its path is too long for the Unix sockets made
+    in them (about 107 bytes in all); then /tmp, as Python 3.12's multiprocessing does."""
+    import tempfile
+
+    base = tempfile.gettempdir()
+    if len(os.fsencode(base)) > 60 and os.path.isdir("/tmp") and os.access("/tmp", os.W_OK | os.X_OK):
+        return "/tmp"
+    return base
+
+
+def private_folder(prefix: str) -> tuple[str, int]:
+    """A new folder in the temporary directory, mode 0700, and the descriptor of the lock its maker holds on it
+    (close it after removing the folder). While the lock is held, :func:`remove_stale_folders` leaves it alone."""
+    import fcntl
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix=prefix, dir=temp_base())
+    fd = os.open(os.path.join(folder, OWNER_FILE), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return folder, fd
+
+
+def remove_stale_folders(prefixes: tuple[str, ...] = ("briefing-kernels-", "briefing-batch-")) -> None:
+    """Remove the private folders (``prefixes``) of templates and batches that were killed with nobody left to clean
+    up: folders of this user whose owner lock nobody holds. A folder being made (no lock file yet) is left."""
+    import fcntl
+    import shutil
+    import stat
+    import tempfile
+
+    paths = []
+    for top in dict.fromkeys((tempfile.gettempdir(), temp_base())):
+        try:
+            paths += [os.path.join(top, n) for n in os.listdir(top) if n.startswith(prefixes)]
+        except OSError:
+            pass
+    for path in paths:
+        try:
+            st = os.lstat(path)
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            fd = os.open(os.path.join(path, OWNER_FILE), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # its owner is running
+        finally:
+            os.close(fd)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_folder(folder: str | None, lock_fd: int | None) -> None:
+    import shutil
+
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    if lock_fd is not None:
+        try:
+            os.close(lock_fd)
+        except OSError:
+            pass
+
+
 class _Channel:
     """Line-delimited JSON requests to the template, over its stdin/stdout or a Unix socket; one at a time."""
 
@@ -84,7 +191,9 @@ class _Channel:
             line = self.rfile.readline()
         if not line:
             raise RuntimeError("the kernel template process has exited")
-        return int(json.loads(line)["pid"])
+        pid = int(json.loads(line)["pid"])
+        _SPAWNED[pid] = time.time()
+        return pid
 
     def _send(self, msg: dict) -> None:
         self.wfile.write(json.dumps(msg).encode() + b"\n")
@@ -95,29 +204,45 @@ class KernelTemplate(_Channel):
     """A process holding the imports kernels need; ``spawn`` forks a kernel from it.
 
     With ``shared=True`` it also listens on a Unix socket (``address``), so that other processes on this machine
-    (a batch's workers) fork their kernels from it with :class:`TemplateClient`: one template per machine."""
+    (a batch's workers) fork their kernels from it with :class:`TemplateClient`: one template per machine.
 
-    def __init__(self, cwd: str | None = None, env: dict | None = None, shared: bool = False):
+    ``folder``: its private folder (socket, connection files), made by the caller, who removes it; by default the
+    template makes its own and removes it on ``close``. Either way the template process removes it when it ends
+    because its owner died."""
+
+    def __init__(self, cwd: str | None = None, env: dict | None = None, shared: bool = False,
+                 folder: str | None = None):
         env = dict(os.environ if env is None else env)
         # numpy's BLAS must not have started threads before a fork; these notebooks do no large linear algebra
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
         self.address = None
-        args = [sys.executable, "-m", "briefing.kernels"]
+        self._lock_fd = None
+        if folder is None:
+            remove_stale_folders()
+            folder, self._lock_fd = private_folder("briefing-kernels-")  # mode 0700: only this user connects
+        self.folder = folder
+        args = [sys.executable, "-m", "briefing.kernels", "--folder", folder, "--owner", str(os.getpid())]
         if shared:
-            import tempfile
-
-            self._dir = tempfile.mkdtemp(prefix="briefing-kernels-")  # mode 0700: only this user connects
-            self.address = os.path.join(self._dir, "template.sock")
+            self.address = os.path.join(folder, "template.sock")
             args += ["--listen", self.address]
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=cwd, env=env,
-                                     close_fds=True)
+        try:
+            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=cwd, env=env,
+                                         close_fds=True)
+        except BaseException:
+            _remove_folder(self.folder if self._lock_fd is not None else None, self._lock_fd)
+            raise
         super().__init__(self.proc.stdin, self.proc.stdout)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def close(self) -> None:
+        try:
+            with self.lock:  # "closing, not dead": the template leaves the folder to its owner
+                self._send({"close": True})
+        except OSError:
+            pass
         try:
             self.proc.stdin.close()
         except OSError:
@@ -128,10 +253,9 @@ class KernelTemplate(_Channel):
             self.proc.kill()
             self.proc.wait()
         self.proc.stdout.close()
-        if self.address:
-            import shutil
-
-            shutil.rmtree(self._dir, ignore_errors=True)
+        if self._lock_fd is not None:  # its own folder (a caller's folder is the caller's to remove)
+            _remove_folder(self.folder, self._lock_fd)
+            self._lock_fd = None
 
     def __enter__(self):
         return self
@@ -147,6 +271,7 @@ class TemplateClient(_Channel):
         import socket
 
         self.address = address
+        self.folder = os.path.dirname(address)  # the template's private folder: connection files go there too
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         deadline = time.monotonic() + timeout
         while True:
@@ -196,6 +321,7 @@ class ForkedKernelProcess:
                 os.kill(self.pid, 0)
             except ProcessLookupError:
                 self.returncode = 0  # gone; its exit status went to the template
+                _SPAWNED.pop(self.pid, None)
             except PermissionError:
                 pass
         return self.returncode
@@ -270,8 +396,13 @@ def _client_class():
 
 def kernel_manager(template: KernelTemplate | None, log: str | None = None, **kwargs):
     """An AsyncKernelManager whose kernel is forked from ``template`` when it can be (else launched as usual);
-    a forked kernel writes its stdout and stderr to ``log``."""
+    a forked kernel writes its stdout and stderr to ``log``. With a template, the kernel's connection file (its
+    ports and HMAC key) goes in the template's private folder, not the shared temporary directory, so that it goes
+    with the folder when a render is killed before jupyter_client could remove it."""
     from jupyter_client.manager import AsyncKernelManager
+
+    if template is not None and getattr(template, "folder", None):
+        kwargs.setdefault("connection_file", os.path.join(template.folder, f"kernel-{uuid.uuid4().hex}.json"))
 
     class ForkingKernelManager(AsyncKernelManager):
         clients: list = []
@@ -307,10 +438,39 @@ def kernel_manager(template: KernelTemplate | None, log: str | None = None, **kw
 
 # --- the template process -----------------------------------------------------------------------------------
 
-def _kernel(req: dict) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Be killed when the template (this kernel's parent) exits, even by SIGKILL: at once on Linux
+    (``PR_SET_PDEATHSIG``); elsewhere ipykernel's parent poller notices within a second."""
+    if _PRCTL is not None:
+        try:
+            _PRCTL(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:
+            pass
+    if os.getppid() != parent:  # it died before the request took effect
+        os._exit(1)
+
+
+def _find_prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
+_PRCTL = None  # libc's prctl, looked up once by the template before its first fork
+
+
+def _kernel(req: dict, parent: int) -> None:
     """In the forked child: become an ordinary IPython kernel; never returns."""
     code = 1
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the template's handler is not the kernel's
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        _die_with_parent(parent)
         os.setsid()  # its own process group, as jupyter_client gives kernels, so signals reach only it
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         null = os.open(os.devnull, os.O_RDWR)
@@ -325,7 +485,7 @@ def _kernel(req: dict) -> None:
         os.environ.clear()
         os.environ.update(req["env"])
         # ipykernel exits when its parent (the template) goes; its default was read when the template imported it
-        os.environ["JPY_PARENT_PID"] = parent = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = str(parent)
         argv = [*req["spawn"], f"--IPKernelApp.parent_handle={parent}"]
         sys.argv = [sys.argv[0], *argv]
         from ipykernel import kernelapp
@@ -362,12 +522,26 @@ def _skip_teardown(app) -> None:
     atexit.unregister(app.close)
 
 
-def _serve(listen: str | None = None) -> None:
-    """The template's loop: requests arrive on stdin (from the process that started it) and, when ``listen`` is
-    given, on a Unix socket; each is answered on the channel it came on. It exits when stdin closes."""
+def _serve(folder: str | None = None, listen: str | None = None, owner: int | None = None) -> None:
+    """The template's loop: requests arrive on stdin (from the process that started it, ``owner``) and, when
+    ``listen`` is given, on a Unix socket; each is answered on the channel it came on. It exits when stdin closes,
+    and at once when its owner dies (Linux: the owner's death sends it SIGTERM, even in the middle of an import;
+    elsewhere stdin's end tells it), removing its private ``folder`` first unless its owner said it was closing
+    (an owner that closes the template removes the folder itself; one that died cannot)."""
     import selectors
     import socket
 
+    global _PRCTL
+    _PRCTL = _find_prctl()
+    signal.signal(signal.SIGTERM, _owner_gone)
+    if _PRCTL is not None:
+        try:
+            _PRCTL(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG: SIGTERM when the owner's thread ends
+        except Exception:
+            pass
+    _FOLDER[:] = [folder] if folder else []
+    if owner and os.getppid() != owner:  # the owner died before that took effect
+        _owner_gone()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels are reaped as they exit, never left as zombies
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the render, which shuts the kernels down
     if sys.path and sys.path[0] in ("", os.getcwd()):
@@ -402,11 +576,7 @@ def _serve(listen: str | None = None) -> None:
             data = os.read(0, 1 << 16) if kind == "stdin" else key.fileobj.recv(1 << 16)
             if not data:
                 if kind == "stdin":
-                    if listen:  # the owner may have died without removing the socket's private folder
-                        import shutil
-
-                        shutil.rmtree(os.path.dirname(listen), ignore_errors=True)
-                    os._exit(0)  # the owner closed the pipe (or died): no interpreter teardown of the imports
+                    _owner_gone()  # the owner closed the pipe (or died)
                 sel.unregister(key.fileobj)
                 key.fileobj.close()
                 buffers.pop(key.fileobj, None)
@@ -417,8 +587,25 @@ def _serve(listen: str | None = None) -> None:
                 _handle(json.loads(line), reply, sel)
 
 
+_CLOSING = False  # the owner said it is closing the template (and so removes the folder itself)
+_FOLDER: list[str] = []  # the template's private folder
+
+
+def _owner_gone(signum=None, frame=None) -> None:
+    """The template ends (its owner closed its pipe, died, or sent SIGTERM): the private folder goes unless the
+    owner said it would remove it, and no interpreter teardown of the imports."""
+    if _FOLDER and not _CLOSING:
+        import shutil
+
+        shutil.rmtree(_FOLDER[0], ignore_errors=True)
+    os._exit(0)
+
+
 def _handle(req: dict, reply, sel) -> None:
-    if "import" in req:
+    global _CLOSING
+    if req.get("close"):
+        _CLOSING = True
+    elif "import" in req:
         try:
             exec(req["import"], {})
         except Exception as exc:  # the notebook's own import will fail and say why
@@ -427,14 +614,28 @@ def _handle(req: dict, reply, sel) -> None:
         # what the template imported stays out of the kernels' garbage collections, which would otherwise
         # touch (and so copy) every shared page: Python's advice for pre-fork servers (gc.freeze)
         gc.freeze()
-        pid = os.fork()
+        parent = os.getpid()
+        # no SIGTERM between the fork and the kernel's own handler: the template's would remove its folder
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        try:
+            pid = os.fork()
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+            raise
+        if pid:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         if pid == 0:
             for key in list(sel.get_map().values()):  # the kernel keeps none of the template's channels
                 if key.fd > 2:
                     os.close(key.fd)
-            _kernel(req)
+            _kernel(req, parent)
         reply(json.dumps({"pid": pid}).encode() + b"\n")
 
 
+def _main(argv: list[str]) -> None:
+    opts = dict(zip(argv[::2], argv[1::2]))
+    _serve(opts.get("--folder"), opts.get("--listen"), int(opts["--owner"]) if "--owner" in opts else None)
+
+
 if __name__ == "__main__":
-    _serve(sys.argv[2] if sys.argv[1:2] == ["--listen"] else None)
+    _main(sys.argv[1:])
