@@ -335,3 +335,19 @@ def test_summary_json_holds_plain_text(tmp_path):
                                                                                                         "children's homes"]}))
     html = write_index(tmp_path).read_text()
     assert "Children&#x27;s homes &lt;b&gt;" in html and "children&#x27;s homes" in html and "&amp;#x27;" not in html
+
+
+# --- a render killed between publishing's two renames ---------------------------------------------------------
+
+def test_a_briefing_left_in_its_old_folder_is_put_back_not_deleted(tmp_path):
+    from briefing.publish import leftovers, recover
+
+    reports = tmp_path / "out"
+    old = reports / ".old-story-abc123"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text("{}")
+    (old / "briefing.pdf").write_bytes(b"%PDF last good")
+    assert recover(reports, "story") == reports / "story"
+    assert (reports / "story" / "briefing.pdf").read_bytes() == b"%PDF last good"
+    assert leftovers(reports, "story") == []
+    assert recover(reports, "story") is None  # a published briefing is never replaced by an old one

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import paths, slugs
 from .errors import EXIT_BAD_INPUT, InputError
+from .publish import check_apart
 
 
 @dataclass
@@ -294,9 +295,7 @@ def _check_out(out, processed_root) -> None:
         processed = Path(processed_root or paths.PROCESSED_DIR).resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
         raise InputError(f"--out: {out} cannot be used ({getattr(exc, 'strerror', None) or exc})") from None
-    if reports == processed or reports in processed.parents or processed in reports.parents:
-        raise InputError(f"--out: {reports} is the tables' folder {processed} or inside it (or around it); "
-                         "choose a folder apart")
+    check_apart(reports, processed)
 
 
 def _check_scheduler(address: str) -> None:

@@ -31,6 +31,14 @@ def writable_folder(path: str | Path, what: str) -> Path:
     return path
 
 
+def check_apart(reports: Path, processed_root: Path) -> None:
+    """The reports folder and the tables' folder must be apart: a render replaces ``reports/<slug>/`` whole and
+    notebook 01 ``processed/<slug>/``, so one inside the other (or the same) would have each replace the other's."""
+    if reports == processed_root or reports in processed_root.parents or processed_root in reports.parents:
+        raise InputError(f"--out: {reports} is the tables' folder {processed_root} or inside it (or around it); "
+                         "choose a folder apart")
+
+
 _RUN_ID = r"\d{8}T\d{6}Z-[0-9a-f]{6}"
 
 
@@ -60,6 +68,23 @@ def prune_failed(folder: Path) -> None:
     runs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
     for old in runs[:-keep_failed()]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(reports: Path, slug: str) -> Path | None:
+    """Publishing is two renames (the briefing out to ``.old-<slug>-*``, the new one in); a render killed between
+    them leaves no ``reports/<slug>/`` and the last good briefing in the old folder. Put it back before leftovers
+    are removed; returns the folder restored, if any."""
+    out_dir = reports / slug
+    if out_dir.exists() or out_dir.is_symlink():
+        return None
+    pattern = re.compile(rf"\.old-{re.escape(slug)}-[0-9a-f]{{6}}")
+    olds = [p for p in reports.iterdir() if pattern.fullmatch(p.name) and not p.is_symlink()
+            and (p / "manifest.json").is_file()]
+    if not olds:
+        return None
+    newest = max(olds, key=lambda p: (p / "manifest.json").stat().st_mtime)
+    os.replace(newest, out_dir)
+    return out_dir
 
 
 def publish(staging: Path, out_dir: Path) -> None:

@@ -27,7 +27,7 @@ from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedErr
 from .cachekeys import PROCESSED_OUTPUTS, StageCache, code_hash, sha256_file
 from .documents import font_subsetter_notice, preload_libraries, to_html, to_pdf, versions
 from .locks import render_locks
-from .publish import leftovers, new_run_id, prune_failed, publish, writable_folder
+from .publish import check_apart, leftovers, new_run_id, prune_failed, publish, recover, writable_folder
 from .subsetter import font_subsetter
 from .timelimit import time_limit
 from .meta import ArticleMeta, load_meta, sidecar_for
@@ -120,6 +120,7 @@ def render(article: str | Path | None = None, out: str | Path | None = None, ove
         reporter.event("warning", message=f"warning: {warning}", warning=warning)
     with render_locks(job.reports, job.processed_root, job.slug, wait):
         _refuse_links(job)  # again, now that no other render of ours can be changing the trees
+        recover(job.reports, job.slug)  # a briefing left in .old-* by a render killed while it published
         for stale in leftovers(job.reports, job.slug):
             nofollow.remove(stale)  # left by a killed run: we hold the lock, so nobody uses it
         return _Run(job.article, job.meta, job.values, job.slug, job.reports, slugs.folder(job.processed_root, job.slug),
@@ -187,9 +188,7 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
         # publishing replaces reports/<slug>/ whole: never a folder that is not an earlier briefing
         raise InputError(f"--out: {target} exists and is not a briefing (no manifest.json); the briefing would "
                          "replace it whole; choose another --out, or move the folder")
-    if reports == processed_root or reports in processed_root.parents or processed_root in reports.parents:
-        raise InputError(f"--out: {reports} is the tables' folder {processed_root} or inside it (or around it); "
-                         "choose a folder apart")
+    check_apart(reports, processed_root)
     return job
 
 
