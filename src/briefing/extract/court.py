@@ -26,7 +26,7 @@ UNIT = r"(?P<u>years?|months?|weeks?)"
 VERB = (r"(?P<aux>(?:was|were|has\s+been|have\s+been|is|are|had\s+been|will|must|would)\s+)?(?P<dist>(?:(?:each|both|all|also|"
         r"later|subsequently|then|originally|initially|previously|finally|now|today|yesterday)\s+)+)?"
         r"(?P<verb>jailed|sentenced|imprisoned|given|handed|detained|locked\s+up|ordered\s+to\s+(?:serve|carry\s+out|"
-        r"complete|do|undertake|perform)|made\s+the\s+subject\s+of|received|receives|got|serving|spend|serve)\b")
+        r"complete|do|undertake|perform)|made\s+the\s+subject\s+of|received|receives|got|serving|spend|serve|imposed)\b")
 VERB_RE = re.compile(VERB, re.I)
 LIFE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:a\s+)?life(?:\s+sentence|\s+imprisonment)?\b"
                   r"(?:[^.;]{0,60}?\b(?:minimum\s+(?:term|tariff)\s+of|to\s+serve\s+(?:a\s+minimum\s+of\s+|at\s+least\s+)?|"
@@ -249,9 +249,12 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             used += skip
             vs, ve = s + m.start(), s + m.end() + used
             active = not m["aux"] and m["verb"].lower() in ("jailed", "sentenced", "imprisoned", "detained")
-            to = re.match(r"\s+(?:to|on)\s+", sentence[m.end() + used:]) if m["verb"].lower() == "handed" \
-                and not m["aux"] else None
-            if to:  # "handed down a 12-month jail term to Alan Brown, 23"
+            to = re.match(r"\s+to\s+" if m["verb"].lower() == "handed" else r"\s+on\s+(?:condition\s+that\s+)?",
+                          sentence[m.end() + used:]) if m["verb"].lower() in ("handed", "imposed") and not m["aux"] else None
+            if m["verb"].lower() == "imposed" and not to:
+                continue  # "the judge imposed a curfew": a sentence only with the person it is imposed on
+            if to:  # "handed down a 12-month jail term to Alan Brown, 23", "imposed a suspended sentence on Tilbury"
+                # (or "… on condition that Tilbury keep the peace": the condition binds the person sentenced)
                 lo = s + m.end() + used + to.end()
                 obj_names = [o for o in mentions.between(lo, lo + 60) if o[0] == lo and not _official(o[3])]
                 names = [obj_names[0][2]] if obj_names else None
