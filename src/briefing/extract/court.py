@@ -62,8 +62,8 @@ OTHER_CASE = re.compile(r"\bin\s+(?:a|an)\s+(?:separate|unrelated|earlier|previo
 # a speaker or a barrister is not who "He was jailed" is about
 SPEAKS_AFTER = re.compile(r"^\s+(?:said|says|told|added|argued|explained|claimed|asked|urged|described)\b")
 COUNSEL_BEFORE = re.compile(r"\b(?:Mitigating|Defending|Prosecuting|Representing\s+\w+),\s+$")
-GROUP_SUBJECT = re.compile(r"(?:^|[.;]\s+)(?P<g>Both\s+(?:men|women|defendants)?|The\s+(?:two|pair|brothers|sisters|couple)"
-                           r"(?:\s+men|\s+women)?|They|The\s+(?:men|women|defendants)|All\s+(?:two|three|four|five|six|"
+GROUP_SUBJECT = re.compile(r"(?:^|[.;]\s+)(?P<g>Both\s+(?:men|women|defendants)?|The\s+(?:two|pair|brothers|sisters|couple|trio)"
+                           r"(?:\s+men|\s+women)?|They|The\s+(?:men|women|defendants)|(?:All|The)\s+(?P<n>two|three|four|five|six|"
                            r"seven|eight|nine|ten)(?:\s+(?:men|women|defendants))?)\s+(?:(?:were|have\s+been|had\s+been)\s+)?"
                            r"(?:(?:each|both|all)\s+)?$")
 PAIR = re.compile(r"^(?:Both|The\s+(?:two|pair|brothers|sisters|couple))\b", re.I)
@@ -351,9 +351,34 @@ def _group(text: str, mentions: Mentions, s: int, vs: int, after: int, rows: dic
     if not g:
         return None
     named = list(dict.fromkeys(m[2] for m in mentions.between(max(0, s - 400), s) if m[2] in rows))
-    if len(named) < 2 or (PAIR.match(g["g"]) and len(named) != 2):
+    want = 3 if g["g"].lower().endswith("trio") else parse_number(g["n"]) if g["n"] else None
+    if len(named) < 2 or (PAIR.match(g["g"]) and len(named) != 2) or (want is not None and len(named) != want):
         return None
     return named
+
+
+# "Gary Hollis and his nephew, Dean Hollis, …" then "The nephew was given …": a relation or job noun the article
+# gives one named person, standing for that person later
+RELATION_NOUNS = (r"son|daughter|brother|sister|nephew|niece|cousin|uncle|aunt|father|mother|stepfather|stepmother|"
+                  r"wife|husband|partner|girlfriend|boyfriend|driver|passenger|landlord|landlady|teenager|accomplice")
+RELATION_BEFORE = re.compile(rf"\b(?:his|her|their)\s+(?P<noun>{RELATION_NOUNS}),?\s+(?=[A-Z])")
+RELATION_SUBJECT = re.compile(rf"(?:^|[.;]\s+|,\s+)[Tt]he\s+(?P<noun>{RELATION_NOUNS})\s+(?:(?:was|has\s+been|had\s+been)\s+)?"
+                              r"(?:(?:also|later|then)\s+)?$")
+
+
+def _by_relation(text: str, mentions: Mentions, s: int, lo: int, vs: int) -> list[str] | None:
+    """Who "the nephew" is: the one person the article has called "his nephew, NAME" before; None when the noun
+    is not in the clause or names nobody, or more than one person."""
+    r = RELATION_SUBJECT.search(text[lo:vs])
+    if not r:
+        return None
+    who = set()
+    for b in RELATION_BEFORE.finditer(text, max(0, s - 2000), lo):
+        if b["noun"].lower() != r["noun"].lower():
+            continue
+        named = [m for m in mentions.between(b.end(), b.end() + 40) if m[0] == b.end()]
+        who.update(m[2] for m in named)
+    return [who.pop()] if len(who) == 1 else None
 
 
 def _official(role: str | None) -> bool:
@@ -396,6 +421,9 @@ def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, activ
     # list is made of (joined by commas and "and", with ages and addresses between)
     names = list(dict.fromkeys(mm[2] for mm in subj))
     if not names:
+        related = _by_relation(text, mentions, s, lo, vs)
+        if related:
+            return related
         p = PRONOUN.search(text[lo:vs])
         if p and not taken:
             last = mentions.last_before(vs, max(0, s - 600))
@@ -450,7 +478,8 @@ def _offences(what: str) -> list[str]:
                     r"between|over|during|by\s+(?:a|the)\s+jury|was|were|will|is|has|had|who)\s+|,\s+", what,
                     maxsplit=1)[0]
     what = what.strip(" ,")
-    if not what or len(what) < 4 or re.match(r"(?:him|her|them|the\s+men|all|both)\b", what, re.I):
+    if not what or len(what) < 4 or re.match(r"(?:him|her|them|the\s+men|all|both|after|following|at|in|on|by|"
+                                             r"when|while|during)\b", what, re.I):  # "convicted after a trial"
         return []
     parts = re.split(r",\s+|\s+and\s+(?=[a-z])", what)
     return [p.strip() for p in parts if len(p.strip()) >= 4][:8]
