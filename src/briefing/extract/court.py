@@ -36,6 +36,7 @@ INDEFINITE = re.compile(r"^\s*(?:to\s+|for\s+|with\s+)?(?:indefinitely|an?\s+ind
 HOSPITAL = re.compile(r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:indefinite\s+)?hospital\s+order|"
                       r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:[\w-]+[-\s]+(?:month|year)\s+)?(?:community|youth\s+rehabilitation|"
                       r"supervision)\s+orders?|"
+                      r"^\s*(?:with\s+)?(?:an?\s+)?(?:[\w-]+[-\s]+(?:month|year)\s+)?(?:conditional|absolute)\s+discharge|"
                       # "ordered to carry out 200 hours' community punishment each", "150 hours of unpaid work"
                       r"^\s*(?:to\s+)?" + NUMBER + r"\s+hours['’]?\s+(?:of\s+)?(?:community\s+(?:punishment|service|work)|"
                       r"unpaid\s+work)", re.I)
