@@ -55,7 +55,7 @@ def sentence_words(r) -> str:
     if kind == "suspended":
         term = span(r["term_years"]) if known(r["term_years"]) else "a term"
         return f"{term}, suspended" + (f" for {span(r['suspended_years'])}" if known(r["suspended_years"]) else "")
-    return {"indefinite": "indefinite", "other": "other order (e.g. hospital or community order)", "none": "–"}[kind]
+    return {"indefinite": "indefinite", "other": "no prison term (community or hospital order, or discharge)", "none": "–"}[kind]
 
 
 def defendants_table(b: Briefing, only_without_custody: bool = False) -> str:
