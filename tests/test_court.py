@@ -227,7 +227,7 @@ def test_blind_court_articles():
     ({"sentence": "life", "term_years": float("nan"), "suspended_years": float("nan"), "minimum_term_years": float("nan")},
      "life"),
     ({"sentence": "other", "term_years": float("nan"), "suspended_years": float("nan"),
-      "minimum_term_years": float("nan")}, "other order (e.g. hospital or community order)"),
+      "minimum_term_years": float("nan")}, "no prison term (community or hospital order, or discharge)"),
 ])
 def test_sentence_words_never_invent_a_term(row, words):
     from briefing.sentencing_report import sentence_words
