@@ -25,6 +25,7 @@ from .years import money_years
 from .dates import find_dates
 from .entities import Organisation, Person, find_organisations, find_people
 from .figures import extract_figures
+from .marks import quotation_view
 from .quotes import attribute, find_quote_spans
 from .schemas import COLUMNS
 
@@ -77,8 +78,9 @@ def extract_text(text: str, meta: ArticleMeta | None = None) -> dict[str, pd.Dat
 
     people = find_people(text)
     orgs = find_organisations(text)
-    quotes = find_quote_spans(text, paras)
-    add_speakers(people, orgs, attribute(text, paras, quotes, people, orgs))
+    view = quotation_view(text)  # straight single marks as the quotation marks or apostrophes they stand for
+    quotes = find_quote_spans(view, paras)
+    add_speakers(people, orgs, attribute(view, paras, quotes, people, orgs))
     quote_starts = [q.start for q in quotes]
 
     def in_quote(pos: int) -> bool:
