@@ -109,6 +109,7 @@ def test_index_escapes_titles(tmp_path):
 def test_a_worker_forks_every_article_s_kernels_from_one_template(folder, tmp_path, monkeypatch):
     """A batch worker keeps one warm kernel template for all its articles: four kernels per article, one template."""
     from briefing import batch, kernels
+    from briefing.batch import worker
 
     spawned = []
     real_spawn = kernels.KernelTemplate.spawn
@@ -118,18 +119,18 @@ def test_a_worker_forks_every_article_s_kernels_from_one_template(folder, tmp_pa
         return real_spawn(self, *args, **kw)
 
     monkeypatch.setattr(kernels.KernelTemplate, "spawn", counting_spawn)
-    monkeypatch.setattr(batch, "_TEMPLATE", None)
+    monkeypatch.setattr(worker, "_TEMPLATE", None)
     rows = [batch.render_one(batch.Job(str(folder / name), str(tmp_path / "reports"), None, {}, str(tmp_path / "processed")))
             for name in GOOD]
     try:
         assert [r["status"] for r in rows] == ["rendered", "rendered"], rows
         assert len(spawned) == 8 and len(set(spawned)) == 1
-        assert batch._TEMPLATE.proc.poll() is None  # still there for the next article
+        assert worker._TEMPLATE.proc.poll() is None  # still there for the next article
         for name in GOOD:
             log = (tmp_path / "reports" / name.removesuffix(".txt") / "render.log").read_text(encoding="utf-8")
             assert "Traceback" not in log and "kernel template:" not in log
     finally:
-        batch._TEMPLATE.close()
+        worker._TEMPLATE.close()
 
 
 def test_only_the_last_articles_run_their_notebooks_side_by_side():

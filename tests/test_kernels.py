@@ -247,11 +247,24 @@ def test_rendering_options_go_only_to_ipython_kernels(tmp_path, monkeypatch):
     assert kernels.kernel_args("python3") == kernels.KERNEL_ARGS
 
 
-def test_a_template_that_fails_at_start_is_closed(monkeypatch, tmp_path):
+@pytest.fixture()
+def short_tmp():
+    """A fresh TMPDIR with a short path: under a long one (pytest's tmp_path) private folders go to /tmp instead
+    (see kernels.temp_base), where a test could not tell its own from other runs'."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    tmp = Path(tempfile.mkdtemp(prefix="bt-", dir="/tmp"))
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_template_that_fails_at_start_is_closed(monkeypatch, short_tmp):
     """Kernels then start the ordinary way, and the template's process and socket folder do not linger."""
     from briefing.render import warm_kernel_template
 
-    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the socket's private folder is made
+    monkeypatch.setenv("TMPDIR", str(short_tmp))  # where the socket's private folder is made
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
@@ -264,7 +277,8 @@ def test_a_template_that_fails_at_start_is_closed(monkeypatch, tmp_path):
     monkeypatch.setattr(kernels.KernelTemplate, "preload", broken_preload)
     assert warm_kernel_template(shared=True) is None
     assert len(started) == 1 and not started[0].alive()
-    assert list(tmp_path.glob("briefing-kernels-*")) == []
+    assert os.path.dirname(started[0].folder) == str(short_tmp)  # made here, so the check below means something
+    assert list(short_tmp.iterdir()) == []
 
 
 def test_a_channel_asks_for_each_preload_once():
