@@ -54,6 +54,8 @@ def render_one(job: Job) -> dict:
     from ..errors import BriefingError
     from ..render import LockedError, render
 
+    if _batch_gone():  # killed between two articles: the watcher may not have run yet, and must win the race
+        _worker_exit(1, folder=_FOLDER)
     t0 = time.time()
     row = {"article": job.article, "slug": slugs.from_name(Path(job.article).stem) or Path(job.article).name,
            "status": "", "seconds": 0.0, "reason": ""}
@@ -76,12 +78,26 @@ def render_one(job: Job) -> dict:
 
 # --- stopping, in a worker -------------------------------------------------------------------------------------
 
+_WATCH = None  # this worker's end of the pipe from the batch (local workers only)
+_FOLDER: str | None = None
+
+
+def _batch_gone() -> bool:
+    """Whether the batch's end of the pipe has closed (nothing is ever sent: readable means closed)."""
+    try:
+        return _WATCH is not None and _WATCH.poll(0)
+    except (EOFError, OSError):
+        return True
+
+
 def _worker_started(watch, folder: str, tmp: str) -> None:
     """Runs first in every local worker: Ctrl-C is the batch's to handle (the terminal sends it to every process
     of the group), SIGTERM ends the worker with its kernels, and so does the batch's end (even by SIGKILL: the
     pipe ``watch`` closes). Its temporary files, and its kernels', go in the batch's folder."""
     import tempfile
 
+    global _WATCH, _FOLDER
+    _WATCH, _FOLDER = watch, folder
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_signalled)
     os.environ["TMPDIR"] = tmp
