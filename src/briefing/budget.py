@@ -16,6 +16,7 @@ import pandas as pd
 
 from .deflators import fy_label
 from .format import money
+from .funding import deflator_lookup
 
 ROLES = ("budget", "spend", "overspend", "underspend", "gap", "cut", "increase", "grant", "saving")
 # cue words, looked for in the sum's clause; the nearest cue before the sum wins, a cue right after it first
@@ -133,20 +134,20 @@ def entity_of(text: str, start: int) -> str:
 
 def sums_table(figures: pd.DataFrame, text: str, deflator: pd.DataFrame, base_year: str) -> pd.DataFrame:
     """Every sum of money with its role, year and, when it has a year, its value in base-year prices."""
-    idx = deflator.set_index("financial_year")
-    base = float(idx.loc[base_year, "index"]) if base_year in idx.index else float("nan")
+    lookup = deflator_lookup(deflator)
+    base = lookup[base_year][0] if base_year in lookup else float("nan")
     rows = []
     first = text.split("\n", 1)[0].strip()
     headline = "\n" in text and bool(first) and not first.endswith((".", "!", "?", "\"", "”"))  # a headline's subject is
     # cut short ("Potholes budget blown as council"): it names no body
     money_rows = figures[(figures["kind"] == "money") & ~figures["vague"].astype(bool) & figures["value"].notna()]
-    for _, f in money_rows.iterrows():
+    for f in money_rows.to_dict("records"):  # rows as dicts: iterrows made a Series of every row
         year, basis = f.get("year", ""), f.get("year_basis", "")
         fy = year if basis == "financial" else (fy_label(int(year)) if basis == "calendar" and year else "")
         real, d, status = float("nan"), float("nan"), ""
-        if fy and fy in idx.index:
-            d = float(idx.loc[fy, "index"])
-            real, status = float(f["value"]) * base / d, str(idx.loc[fy, "status"])
+        if fy and fy in lookup:
+            d, status = lookup[fy]
+            real = float(f["value"]) * base / d
         elif fy:
             status = "outside the deflator's range"
         rows.append({"figure_id": f["figure_id"], "text": f["text"], "nominal": float(f["value"]),
@@ -168,22 +169,30 @@ def comparisons(sums: pd.DataFrame, checks: pd.DataFrame, text: str) -> pd.DataF
     spend in the next of the paragraph when that one starts "Its"/"Their" (or the other way round)."""
     rows = []
     sums = sums.assign(sentence=[_sentence_id(text, s) for s in sums["start"]])
+    stated = _stated_differences(checks)
     used: set[str] = set()
-    by_sentence = list(sums.groupby("sentence", sort=True))
+    groups: dict[int, list[dict]] = {}
+    for r in sums.to_dict("records"):  # plain rows: a DataFrame filtered per sentence cost a millisecond each
+        groups.setdefault(r["sentence"], []).append(r)
+    by_sentence = sorted(groups.items(), key=lambda kv: kv[0])
+
+    def of_role(grp: list[dict], role: str) -> list[dict]:
+        return [r for r in grp if r["role"] == role]
+
     for i, (sid, grp) in enumerate(by_sentence):
-        budgets, spends = grp[grp["role"] == "budget"], grp[grp["role"] == "spend"]
+        budgets, spends = of_role(grp, "budget"), of_role(grp, "spend")
         pair = None
         if len(budgets) == 1 and len(spends) == 1:
-            pair = budgets.iloc[0], spends.iloc[0]
+            pair = budgets[0], spends[0]
         elif i + 1 < len(by_sentence) and (len(budgets), len(spends)) in ((1, 0), (0, 1)):
             nid, nxt = by_sentence[i + 1]
-            same_para = not nxt.empty and nxt["paragraph"].iloc[0] == grp["paragraph"].iloc[0]
-            nb, ns = nxt[nxt["role"] == "budget"], nxt[nxt["role"] == "spend"]
+            same_para = bool(nxt) and nxt[0]["paragraph"] == grp[0]["paragraph"]
+            nb, ns = of_role(nxt, "budget"), of_role(nxt, "spend")
             if same_para and PRONOUN_START.match(text[nid:nid + 40]):
-                if len(budgets) == 1 and len(ns) == 1 and nb.empty:
-                    pair = budgets.iloc[0], ns.iloc[0]
-                elif len(spends) == 1 and len(nb) == 1 and ns.empty:
-                    pair = nb.iloc[0], spends.iloc[0]
+                if len(budgets) == 1 and len(ns) == 1 and not nb:
+                    pair = budgets[0], ns[0]
+                elif len(spends) == 1 and len(nb) == 1 and not ns:
+                    pair = nb[0], spends[0]
         if pair is None:
             continue
         b, s = pair
@@ -191,7 +200,7 @@ def comparisons(sums: pd.DataFrame, checks: pd.DataFrame, text: str) -> pd.DataF
             continue
         used.update((b["figure_id"], s["figure_id"]))
         entity = s["entity"] or b["entity"] or ""
-        claimed = _stated_difference(checks, b["figure_id"], s["figure_id"])
+        claimed = stated.get(frozenset((b["figure_id"], s["figure_id"])), {})
         diff = s["nominal"] - b["nominal"]
         rows.append({
             "entity": entity, "year": s["year"], "currency": b["currency"],  # the year of the spend, not of the budget
@@ -208,14 +217,15 @@ def comparisons(sums: pd.DataFrame, checks: pd.DataFrame, text: str) -> pd.DataF
                                        "direction", "stated_id", "stated_text", "stated_verdict"])
 
 
-def _stated_difference(checks: pd.DataFrame, a: str, b: str) -> dict:
-    """The article's own statement of this difference, as the arithmetic checks found it."""
+def _stated_differences(checks: pd.DataFrame) -> dict[frozenset, dict]:
+    """The article's own statements of differences, as the arithmetic checks found them, by their two operands
+    (the first check of a pair; looked up once per pair, where scanning every check for each pair was quadratic)."""
+    out: dict[frozenset, dict] = {}
     if checks is None or checks.empty:
-        return {}
-    for _, c in checks[checks["relation"] == "difference"].iterrows():
-        if set(str(c["operands"]).split(";")) == {a, b}:
-            return c.to_dict()
-    return {}
+        return out
+    for c in checks[checks["relation"] == "difference"].to_dict("records"):
+        out.setdefault(frozenset(str(c["operands"]).split(";")), c)
+    return out
 
 
 def _plural(entity: str) -> bool:

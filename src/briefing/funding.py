@@ -5,9 +5,11 @@ Everything is driven by the figures table of notebook 01; nothing here knows the
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .deflators import DEFLATORS, fy_label, short_name
@@ -42,24 +44,37 @@ def link_periods(figures: pd.DataFrame) -> pd.DataFrame:
     Within a sentence, amount-period pairs are matched closest first (ties go to the period after the
     amount, as in "£24m in 2006/7"); a pair may not have another amount between them, and each period
     and each amount is used once. "from £24m in 2006/7 to £48m in 2013/14" gives two pairs.
+
+    Figures never overlap, so a period can pair only with the last amount before it and the first after it:
+    each sentence costs its figures times log their number (trying every amount with every period, and each
+    pair against every amount, was cubic in a sentence of many sums).
     """
     money = money_rows(figures)
-    periods = figures[figures["kind"] == "period"]
-    # periods by sentence, looked up once per sentence (filtering all periods for each one was quadratic)
-    by_sentence = {key: grp for key, grp in periods.groupby(["context", "paragraph"], sort=False)}
-    chosen: dict[str, pd.Series] = {}
-    for (ctx, para), grp in money.groupby(["context", "paragraph"], sort=False):
-        same = by_sentence.get((ctx, para))
+    money_recs = money.to_dict("records")
+    periods = figures[figures["kind"] == "period"].to_dict("records")
+    by_sentence: dict[tuple, list[dict]] = {}
+    for p in periods:
+        by_sentence.setdefault((p["context"], p["paragraph"]), []).append(p)
+    groups: dict[tuple, list[dict]] = {}
+    for m in money_recs:
+        groups.setdefault((m["context"], m["paragraph"]), []).append(m)
+    chosen: dict[str, dict] = {}
+    for key, grp in groups.items():
+        same = by_sentence.get(key)
         if same is None:
             continue
+        grp = sorted(grp, key=lambda m: m["start"])
+        starts = [m["start"] for m in grp]
         cands = []
-        for _, m in grp.iterrows():
-            for _, p in same.iterrows():
-                after = p["start"] >= m["end"]
-                lo, hi = (m["end"], p["start"]) if after else (p["end"], m["start"])
-                if ((grp["start"] >= lo) & (grp["start"] < hi)).any():
-                    continue
-                cands.append((hi - lo, 0 if after else 1, m["figure_id"], p["figure_id"], p))
+        for p in same:
+            i = bisect.bisect_left(starts, p["start"])  # amounts before the period: grp[:i]
+            if i > 0 and p["start"] >= grp[i - 1]["end"]:
+                m = grp[i - 1]
+                cands.append((p["start"] - m["end"], 0, m["figure_id"], p["figure_id"], p))
+            j = bisect.bisect_left(starts, p["end"])  # the first amount after it
+            if j < len(grp) and p["start"] < grp[j]["end"]:
+                m = grp[j]
+                cands.append((m["start"] - p["end"], 1, m["figure_id"], p["figure_id"], p))
         used_p: set[str] = set()
         for _, _, mid, pid, p in sorted(cands, key=lambda c: (c[0], c[1], c[2], c[3])):
             if mid in chosen or pid in used_p:
@@ -67,7 +82,7 @@ def link_periods(figures: pd.DataFrame) -> pd.DataFrame:
             chosen[mid] = p
             used_p.add(pid)
     rows = []
-    for _, m in money.iterrows():
+    for m in money_recs:
         p = chosen.get(m["figure_id"])
         fy = _fy_of_period(p) if p is not None else None
         rows.append({
@@ -83,25 +98,24 @@ def link_periods(figures: pd.DataFrame) -> pd.DataFrame:
 def find_series(links: pd.DataFrame) -> list[Series]:
     """The same quantity at two or more periods: amounts in one sentence, same currency, distinct years."""
     out = []
-    dated = links[links["financial_year"] != ""]
-    for (ctx, unit), grp in dated.groupby(["context", "unit"], sort=False):
-        if grp["financial_year"].nunique() < 2:
+    groups: dict[tuple, list[dict]] = {}
+    for r in links[links["financial_year"] != ""].to_dict("records"):  # plain rows: a groupby of thousands of
+        groups.setdefault((r["context"], r["unit"]), []).append(r)     # sentences cost a millisecond a group
+    for (ctx, unit), grp in groups.items():
+        if len({r["financial_year"] for r in grp}) < 2:
             continue
-        grp = grp.sort_values("financial_year")
-        label = _label(ctx, int(grp["start"].min()) - _sentence_offset(ctx, grp))
+        # the order pandas' sort_values gives (numpy's quicksort), which this module always used
+        order = np.array([r["financial_year"] for r in grp], dtype=object).argsort(kind="quicksort")
+        grp = [grp[i] for i in order]
+        first = min(grp, key=lambda r: r["start"])
+        label = _label(ctx, ctx.find(first["text"]))  # the sentence up to its first sum
         s = Series(f"S{len(out) + 1}", label, unit)
-        for _, r in grp.iterrows():
+        for r in grp:
             s.points.append({"figure_id": r["figure_id"], "period_id": r["period_id"], "financial_year": r["financial_year"],
                              "nominal": r["nominal"], "text": r["text"], "period_text": r["period_text"],
                              "start": r["start"], "end": r["end"]})
         out.append(s)
     return out
-
-
-def _sentence_offset(ctx: str, grp: pd.DataFrame) -> int:
-    # figures carry absolute offsets; the sentence starts where its first figure's text occurs in it
-    first = grp.sort_values("start").iloc[0]
-    return int(first["start"]) - ctx.find(first["text"])
 
 
 def _label(ctx: str, upto: int) -> str:
@@ -113,16 +127,24 @@ def _label(ctx: str, upto: int) -> str:
     return label.strip() or "Amount"
 
 
-def analyse_series(series: Series, deflator: pd.DataFrame, base_year: str) -> pd.DataFrame:
-    idx = deflator.set_index("financial_year")
-    base = float(idx.loc[base_year, "index"])
+def deflator_lookup(deflator: pd.DataFrame) -> dict[str, tuple[float, str]]:
+    """financial year -> (index, status), made once: a lookup per sum in the DataFrame cost more than the rest."""
+    return {str(fy): (float(i), str(st)) for fy, i, st in
+            zip(deflator["financial_year"], deflator["index"], deflator["status"])}
+
+
+def analyse_series(series: Series, deflator: pd.DataFrame, base_year: str,
+                   lookup: dict[str, tuple[float, str]] | None = None) -> pd.DataFrame:
+    """The series' points in cash and real terms; ``lookup`` is :func:`deflator_lookup` of ``deflator``, when the
+    caller has it already."""
+    idx = deflator_lookup(deflator) if lookup is None else lookup
+    base = idx[base_year][0]
     rows = []
     for p in series.points:
         fy = p["financial_year"]
-        if fy in idx.index:
-            d = float(idx.loc[fy, "index"])
+        if fy in idx:
+            d, status = idx[fy]
             real = p["nominal"] * base / d
-            status = str(idx.loc[fy, "status"])
         else:
             d, real, status = float("nan"), float("nan"), "outside the deflator's range"
         rows.append({"series_id": series.series_id, "financial_year": fy, "period_text": p["period_text"],
@@ -133,7 +155,9 @@ def analyse_series(series: Series, deflator: pd.DataFrame, base_year: str) -> pd
 
 def growth(table: pd.DataFrame) -> dict:
     """Change from the first to the last point: absolute, ratio, %, CAGR nominal and real."""
-    first, last = table.iloc[0], table.iloc[-1]
+    cols = ("financial_year", "nominal", "real")
+    first = {c: table[c].iat[0] for c in cols}  # the values iloc gives, without a Series of the whole row
+    last = {c: table[c].iat[-1] for c in cols}
     years = int(last["financial_year"][:4]) - int(first["financial_year"][:4])
     out = {"from": first["financial_year"], "to": last["financial_year"], "years": years,
            "nominal_change": last["nominal"] - first["nominal"], "nominal_ratio": last["nominal"] / first["nominal"],
@@ -156,18 +180,24 @@ def per_unit(figures: pd.DataFrame, series: list[Series]) -> pd.DataFrame:
         latest = max(pts, key=lambda p: p["financial_year"])
     in_series = {p["figure_id"] for s in series for p in s.points}
     latest_unit = figures.set_index("figure_id").loc[latest["figure_id"], "unit"] if latest is not None else None
-    counts_by_sentence = {key: grp.sort_values("start") for key, grp in counts.groupby(["context", "paragraph"], sort=False)}
+    counts_by_sentence: dict[tuple, list[dict]] = {}
+    for c in counts.to_dict("records"):  # plain rows, not a Series made of every sum
+        counts_by_sentence.setdefault((c["context"], c["paragraph"]), []).append(c)
+    starts_by_sentence = {}
+    for key, grp in counts_by_sentence.items():
+        grp.sort(key=lambda c: c["start"])  # figures never share a start: any sort gives this order
+        starts_by_sentence[key] = [c["start"] for c in grp]
     rows = []
-    for _, m in money.iterrows():
+    for m in money.to_dict("records"):
         if m["figure_id"] in in_series:
             continue
         c = counts_by_sentence.get((m["context"], m["paragraph"]))
         if c is None:
             continue
-        c = c[(c["start"] > m["end"]) & (c["start"] - m["end"] < 60)]
-        if c.empty or float(c.iloc[0]["value"]) <= 0:
+        i = bisect.bisect_right(starts_by_sentence[(m["context"], m["paragraph"])], m["end"])  # the first count after
+        if i == len(c) or c[i]["start"] - m["end"] >= 60 or float(c[i]["value"]) <= 0:
             continue
-        c = c.iloc[0]
+        c = c[i]
         unit = c["unit"]
         row = {"figure_id": m["figure_id"], "text": m["text"], "amount": float(m["value"]), "currency": m["unit"],
                "count_id": c["figure_id"], "count_text": c["text"], "count": float(c["value"]), "per": _singular(unit),

@@ -52,11 +52,15 @@ class Notes:
     items: list[tuple[str, int, int]] = field(default_factory=list)  # (note id, start, end)
     _spans: list[tuple[int, int]] | None = field(default=None, repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
+    _numbers: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)  # (start, end) -> first note
 
     def cite(self, start: int, end: int) -> str:
-        for i, (nid, s, en) in enumerate(self.items, 1):
-            if (s, en) == (start, end):
-                return f'<a class="note" href="#{nid}" aria-label="source note {i}">[{i}]</a>'
+        # notes by their span, not a scan of every note for each citation (quadratic in a long briefing)
+        for i in range(len(self._numbers), len(self.items)):
+            self._numbers.setdefault(self.items[i][1:], i + 1)
+        i = self._numbers.get((start, end))
+        if i is not None:
+            return f'<a class="note" href="#{self.items[i - 1][0]}" aria-label="source note {i}">[{i}]</a>'
         nid = f"note-{len(self.items) + 1}"
         self.items.append((nid, start, end))
         return f'<a class="note" href="#{nid}" aria-label="source note {len(self.items)}">[{len(self.items)}]</a>'
@@ -89,6 +93,7 @@ class Briefing:
     params: dict
     notes: Notes
     processed: Path
+    _figures_by_id: tuple | None = field(default=None, repr=False)  # (figures table, figure_id -> row number)
 
 
 def _optional_csv(path: Path, numeric: list[str]) -> pd.DataFrame:
@@ -133,9 +138,16 @@ def load(processed_dir: str | Path, params: dict | None = None) -> Briefing:
 
 
 def _fig(b: Briefing, figure_id: str) -> pd.Series | None:
+    """The first figures row with this id (looked up in an index made once, not by filtering the table for every
+    citation: quadratic in an article of many figures)."""
     f = b.tables["figures"]
-    hit = f[f["figure_id"] == figure_id]
-    return hit.iloc[0] if len(hit) else None
+    if b._figures_by_id is None or b._figures_by_id[0] is not f:
+        index: dict = {}
+        for i, fid in enumerate(f["figure_id"]):
+            index.setdefault(fid, i)
+        b._figures_by_id = (f, index)
+    i = b._figures_by_id[1].get(figure_id)
+    return f.iloc[i] if i is not None else None
 
 
 def cited(b: Briefing, figure_id: str, shown: str | None = None) -> str:
@@ -254,44 +266,55 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+MAX_CARDS = 6
+
+
 def key_figures(b: Briefing) -> str:
-    """Cards: each value comes from a figures row (with a note) or a reference row (naming its source)."""
-    cards = []
+    """Cards: each value comes from a figures row (with a note) or a reference row (naming its source).
+
+    At most MAX_CARDS are shown, a likely typo first. A card's value is made (and its note numbered) only when the
+    card is shown, in the order the cards are listed: an article of thousands of series once gave the briefing a
+    note for every one of them, and made each card by filtering the whole series table (quadratic)."""
+    cards = []  # (make the value's HTML, label, source)
     s = b.sentencing or {}
     claims = s.get("claims")
     if claims is not None and len(claims):
-        for _, c in claims.iterrows():
-            if c["fact"] in ("total years of custody", "people convicted"):
-                label = "years in total, as reported" if c["fact"].startswith("total") else "people jailed"
-                cards.append(_card(cited(b, c["figure_id"], number(c["article_value"])), label, "the article"))
+        for _, c in claims[claims["fact"].isin(["total years of custody", "people convicted"])].iterrows():
+            label = "years in total, as reported" if c["fact"].startswith("total") else "people jailed"
+            cards.append((lambda c=c: cited(b, c["figure_id"], number(c["article_value"])), label, "the article"))
     case = s.get("case")
     if case and case["totals"]["life"]:
-        cards.append(_card(e(number(case["totals"]["life"])), "life sentences among them",
-                           "the article" if case.get("from_article") else f"case file {case['file']}"))
+        cards.append((lambda: e(number(case["totals"]["life"])), "life sentences among them",
+                      "the article" if case.get("from_article") else f"case file {case['file']}"))
     if b.funding:
+        ser = b.funding["series"]
+        last_row = {sid: i for i, sid in enumerate(ser["series_id"])} if len(ser) else {}  # each series' last year
         for g in b.funding["growth"]:
-            ser = b.funding["series"]
-            last = ser[ser["series_id"] == g["series_id"]].iloc[-1]
-            cards.append(_card(cited(b, last["figure_id"]), f"{g['label']}, {g['to']}", "the article"))
+            if len(cards) >= MAX_CARDS:
+                break  # the rest would not be shown
+            last = ser.iloc[last_row[g["series_id"]]]
+            cards.append((lambda last=last: cited(b, last["figure_id"]), f"{g['label']}, {g['to']}", "the article"))
             if g["real_pct"] == g["real_pct"]:
-                cards.append(_card(e(pct(g["real_pct"], 0, signed=True)),
-                                   f"real-terms change {g['from']} to {g['to']}",
-                                   b.funding_findings["deflator_source"]))
-        for _, u in b.funding["per_unit"].iterrows():
-            cards.append(_card(cited(b, u["figure_id"]), f"for {u['count_text']}", "the article"))  # _card escapes the label
+                cards.append((lambda g=g: e(pct(g["real_pct"], 0, signed=True)),
+                              f"real-terms change {g['from']} to {g['to']}", b.funding_findings["deflator_source"]))
+        for _, u in b.funding["per_unit"].head(MAX_CARDS).iterrows():
+            cards.append((lambda u=u: cited(b, u["figure_id"]), f"for {u['count_text']}", "the article"))  # _card escapes the label
         comps = b.funding.get("budget", pd.DataFrame())
         for _, c in comps.head(2).iterrows():
             who = c["entity"] or "spend"
-            cards.append(_card(e(pct(c["pct_of_budget"], signed=True)),
-                               f"{who[0].upper() + who[1:]}: spend against budget" + (f", {c['year']}" if c["year"] else ""),
-                               "the article"))
+            cards.append((lambda c=c: e(pct(c["pct_of_budget"], signed=True)),
+                          f"{who[0].upper() + who[1:]}: spend against budget" + (f", {c['year']}" if c["year"] else ""),
+                          "the article"))
     c = _checks(b)
-    for _, r in c[c["verdict"] == "likely_typo"].head(2).iterrows():  # a misprint a reader should not repeat
-        cards.insert(0, _card(f'{e(r["claim_text"])}{b.notes.cite(int(r["claim_start"]), int(r["claim_end"]))}',
-                              "printed so, but most likely a typo: see “The article's arithmetic”", "the article"))
-    if not cards:
+    typos = [(lambda r=r: f'{e(r["claim_text"])}{b.notes.cite(int(r["claim_start"]), int(r["claim_end"]))}',
+              "printed so, but most likely a typo: see “The article's arithmetic”", "the article")
+             for _, r in c[c["verdict"] == "likely_typo"].head(2).iterrows()]  # a misprint a reader should not repeat
+    if not cards and not typos:
         return ""
-    return section("key-figures", "Key figures", '<div class="cards">' + "".join(cards[:6]) + "</div>")
+    # the values are made in the order listed (the notes' numbers follow it), the typos shown first, the last first
+    made = [_card(make(), label, source) for make, label, source in cards[:max(0, MAX_CARDS - len(typos))] + typos]
+    shown = made[len(made) - len(typos):][::-1] + made[:len(made) - len(typos)]
+    return section("key-figures", "Key figures", '<div class="cards">' + "".join(shown[:MAX_CARDS]) + "</div>")
 
 
 def save_summary(b: Briefing) -> dict:

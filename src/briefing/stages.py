@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,20 @@ def _fresh(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
+
+
+# Charts are drawn for what a reader can take in; the tables hold everything. An article of thousands of sums once
+# spent minutes drawing a chart per series and a bar per comparison (1,000 bars took 14 s).
+MAX_SERIES_CHARTS = 12  # series charted, in the order the article gives them
+MAX_CHART_ROWS = 40     # bars in one chart: the budget chart's comparisons, a series chart's years
+
+
+def _first_rows(table: pd.DataFrame, what: str) -> tuple[pd.DataFrame, str]:
+    """The first MAX_CHART_ROWS rows of a chart's table, and a sentence for its caption when that is not all."""
+    if len(table) <= MAX_CHART_ROWS:
+        return table, ""
+    return table.head(MAX_CHART_ROWS), (f" The chart shows the first {MAX_CHART_ROWS} {what} of {len(table):,}; "
+                                        f"the table lists all of them.")
 
 
 @dataclass
@@ -65,14 +79,22 @@ def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: 
     res = FundingResult(deflator, base_year, links, series)
     out = _fresh(processed_dir / "funding")
     rows = []
+    charted = 0
+    lookup = funding.deflator_lookup(series_df)
     for s in series:
-        t = funding.analyse_series(s, series_df, base_year)
+        t = funding.analyse_series(s, series_df, base_year, lookup)
         g = funding.growth(t)
         res.tables.append((s, t, g))
-        rows.append(t.assign(label=s.label, currency=s.unit))
-        if t["real"].notna().any():
-            ch = charts.funding_chart(t, s.label, s.unit, deflators.DEFLATORS[deflator][1], base_year,
+        rows.extend(dict(r, label=s.label, currency=s.unit) for r in t.to_dict("records"))
+        if t["real"].notna().any() and charted < MAX_SERIES_CHARTS:
+            shown, note = _first_rows(t, "years")
+            ch = charts.funding_chart(shown, s.label, s.unit, deflators.DEFLATORS[deflator][1], base_year,
                                       f"Source: the article (amounts); {deflators.DEFLATORS[deflator][1]}.")
+            charted += 1
+            if charted == MAX_SERIES_CHARTS and len(series) > MAX_SERIES_CHARTS:
+                note += (f" Charts are drawn for the first {MAX_SERIES_CHARTS} series of {len(series):,}; every "
+                         f"series is in the tables.")
+            ch = replace(ch, caption=ch.caption + note) if note else ch
             res.charts.append(ch)
             _save_chart(out, f"chart-{s.series_id}", ch)
     res.per_unit = funding.per_unit(figs, series)
@@ -80,7 +102,9 @@ def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: 
     res.sums = budget.sums_table(figs, text, series_df, base_year)
     res.comparisons = budget.comparisons(res.sums, tables["checks"], text)
     if not res.comparisons.empty:
-        ch = charts.budget_chart(res.comparisons, "Source: the article.")
+        shown, note = _first_rows(res.comparisons, "comparisons")
+        ch = charts.budget_chart(shown, "Source: the article.")
+        ch = replace(ch, caption=ch.caption + note) if note else ch
         res.charts.append(ch)
         _save_chart(out, "chart-budget", ch)
     # the series' findings come first: the briefing's summary quotes the first finding
@@ -91,7 +115,7 @@ def run_funding(processed_dir: str | Path, reference_dir: str | Path, deflator: 
                                      {p["figure_id"] for s in series for p in s.points}) + unit_findings)
     res.sums.to_csv(out / "sums.csv", index=False, lineterminator="\n")
     res.comparisons.to_csv(out / "budget.csv", index=False, lineterminator="\n")
-    pd.concat(rows).to_csv(out / "series.csv", index=False, lineterminator="\n") if rows else \
+    pd.DataFrame(rows).to_csv(out / "series.csv", index=False, lineterminator="\n") if rows else \
         pd.DataFrame(columns=["series_id"]).to_csv(out / "series.csv", index=False)
     (out / "growth.json").write_text(json.dumps([{"series_id": s.series_id, "label": s.label, "currency": s.unit,
                                                    **{k: float(v) if not isinstance(v, str) else v for k, v in g.items()}}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..text import Paragraph
 from .entities import TITLE_ABBREVIATIONS, mask_abbreviations
+from .spans import SortedList
 
 # opening mark -> closing mark
 PAIRS = {"“": "”", "``": "''", "‘": "’", "«": "»", "„": "“"}
@@ -42,6 +43,26 @@ class Quote:
     close_len: int = 0       # length of the closing mark after ``end`` (0: closed by a paragraph or a new quote)
 
 
+class _Next:
+    """Where ``needle`` next occurs in ``text[.., end)``, for searches from positions that only grow: a search
+    from inside the stretch the last one looked through answers from memory, so the searches of a paragraph cost
+    one pass over it together. (A paragraph of 200,000 opening marks that are never closed once searched to its
+    end for each of them: quadratic.)"""
+
+    __slots__ = ("text", "needle", "end", "at", "hit")
+
+    def __init__(self, text: str, needle: str, end: int) -> None:
+        self.text, self.needle, self.end = text, needle, end
+        self.at, self.hit = -1, -1
+
+    def __call__(self, start: int, bound: int | None = None) -> int:
+        """``text.find(needle, start, bound or end)``."""
+        if start < self.at or self.at < 0 or (self.hit >= 0 and start > self.hit):
+            self.at, self.hit = start, self.text.find(self.needle, start, self.end)
+        k = self.hit
+        return -1 if k < 0 or (bound is not None and k + len(self.needle) > bound) else k
+
+
 def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
     quotes: list[Quote] = []
     i_par = 0
@@ -49,6 +70,14 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
     while i_par < len(paragraphs):
         p = paragraphs[i_par]
         pos = p.start
+        finders: dict[str, _Next] = {}
+
+        def find(needle: str, start: int, bound: int | None = None) -> int:
+            f = finders.get(needle)
+            if f is None:
+                f = finders[needle] = _Next(text, needle, p.end)
+            return f(start, bound)
+
         if open_q:
             mark = open_q[0]
             cont = text.startswith(_cont_mark(mark), p.start)
@@ -61,7 +90,7 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
                 pos = p.start + len(_cont_mark(mark))
         while pos < p.end:
             if open_q is None:
-                m = re.compile(r"“|``|‘|«|„|\"").search(text, pos, p.end)
+                m = _OPENING.search(text, pos, p.end)
                 if not m:
                     break
                 mark = m.group(0)
@@ -76,9 +105,9 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
                 j = pos
                 found = -1
                 while True:
-                    k = text.find(close, j, p.end)
+                    k = find(close, j)
                     if mark == "“":  # a closing pair of apostrophes, as typed: “…''
-                        k2 = text.find("''", j, k if k >= 0 else p.end)
+                        k2 = find("''", j, k if k >= 0 else None)
                         if k2 >= 0:
                             k, close = k2, "''"
                     if k < 0:
@@ -90,7 +119,7 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
                     break
                 # a curly opening mark before the close: the first quote was never closed, and ends where the
                 # next one opens (an opening mark cannot stand inside a quote; nested ones are ‘single’)
-                reopen = text.find(mark, pos, found if found >= 0 else p.end) if mark in ("“", "``") else -1
+                reopen = find(mark, pos, found if found >= 0 else None) if mark in ("“", "``") else -1
                 if reopen >= 0:
                     _add(quotes, text, open_q, reopen, 0)
                     open_q = None
@@ -106,6 +135,9 @@ def find_quote_spans(text: str, paragraphs: list[Paragraph]) -> list[Quote]:
     if open_q:
         _add(quotes, text, open_q, paragraphs[-1].end)
     return quotes
+
+
+_OPENING = re.compile(r"“|``|‘|«|„|\"")
 
 
 def _cont_mark(mark: str) -> str:
@@ -125,8 +157,11 @@ def _add(quotes: list[Quote], text: str, open_q: tuple[str, int], end: int, clos
         close_len = 0
     while s < e and text[s].isspace():
         s += 1
-    if e > s:
+    if e > s and _WORD.search(text, s, e):  # marks and punctuation alone quote nobody ("‘‘‘‘", "“ ... ”")
         quotes.append(Quote(s, e, mark, close_len=close_len))
+
+
+_WORD = re.compile(r"\w")
 
 
 def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], people, orgs=()) -> list:
@@ -144,6 +179,7 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
 
     text = mask_abbreviations(text)
     resolver = Resolver(text, people, orgs)
+    mentions = _Mentions(people)
     para_of = _para_index(paragraphs)
     prev: Quote | None = None
     extra = []
@@ -182,7 +218,7 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         if found:
             who = m.group("who")
             if is_pronoun(who):
-                sp = _pronoun(text, paragraphs, para_of, people, q, prev)
+                sp = _pronoun(text, paragraphs, para_of, mentions, q, prev)
                 how = "pronoun"
             elif re.fullmatch(r"\s*the\s+spokes(?:man|woman|person)\s*", who, re.IGNORECASE):
                 # "the spokesman added": the organisation whose spokesperson spoke just before
@@ -225,6 +261,7 @@ ACCORDING_AFTER_RE = re.compile(rf"\s*,?\s*according\s+to\s+(?P<who>{WHO}{{1,120
 SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
 _ABBREVIATIONS = set(TITLE_ABBREVIATIONS) | {"No", "Co", "Ltd", "Jr", "Sr", "Mt"}
 _SENTENCE_END = re.compile(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])")
+_LAST_WORD = re.compile(r"(\w+)$")
 
 
 def _last_sentence_start(s: str) -> int:
@@ -232,7 +269,10 @@ def _last_sentence_start(s: str) -> int:
     followed by a capital, a quotation mark or a figure, and is not a title's ("Dr. Okafor")."""
     start = 0
     for m in _SENTENCE_END.finditer(s):
-        word = re.search(r"(\w+)$", s[:m.start()])
+        # the word before the stop, looked for in the 40 characters before it only (searching the whole of ``s``
+        # before each stop made a window of many short sentences cost its length squared): a word cut there is
+        # longer than any title's abbreviation
+        word = _LAST_WORD.search(s, max(0, m.start() - 40), m.start())
         if m.group(0)[0] == "." and word and word.group(1) in _ABBREVIATIONS:
             continue
         start = m.end()
@@ -246,13 +286,19 @@ def _clause_before(before: str, at: int) -> tuple[str, int]:
     return clause.strip(), at + start + (len(clause) - len(clause.lstrip()))
 
 
+_INTRO = re.compile(rf"(?:{SPEECH})(?:\s+[\w’']+){{0,4}}?\s*[:,]$")
+_INTRO_BARE = re.compile(rf"(?:{SPEECH})$")
+
+
 def _is_partial(before: str, words: str) -> bool:
     """A quote inside a sentence, with words before it that do not introduce speech, is a partial quote. Speech
     is introduced by "said:", "told the BBC:", "said," or a bare "said" before a capital ("He said “We …"); not
     by "said that “…" or "warned the “…" (the quote is part of the sentence), nor by a passive ("will be told")."""
     words_before = before.rstrip().split("\n")[-1]
-    intro = re.search(rf"(?:{SPEECH})(?:\s+[\w’']+){{0,4}}?\s*[:,]$", words_before) or (
-        words[:1].isupper() and re.search(rf"(?:{SPEECH})$", words_before))
+    # each search only where it can match: the first needs a colon or comma at the end, the second a speech verb
+    # (a few letters) there; searching every quote's window from its start was most of attribution's time
+    intro = (words_before.endswith((":", ",")) and _INTRO.search(words_before)) or (
+        words[:1].isupper() and _INTRO_BARE.search(words_before, max(0, len(words_before) - 40)))
     if intro and _passive(words_before, intro.start()):
         intro = None
     return (bool(words_before) and not intro
@@ -287,37 +333,41 @@ def _passive(clause: str, verb_at: int) -> bool:
 
 class _Mentions:
     """People's mentions in reading order, looked up by bisection: a pronoun quote costs what it finds, not the
-    whole article's list (which made attribution quadratic in a long text)."""
+    whole article's list (which made attribution quadratic in a long text). The people list only grows while
+    quotes are attributed (the resolver appends speakers named in a reporting clause): those appended are added
+    to the index when it is next asked, not by sorting every mention again (which, with a new speaker at every
+    quote, was quadratic too). Mentions at one place keep the order of the people list."""
 
     def __init__(self, people):
         self.people = people
-        self.count = sum(len(p.positions) for p in people)
-        self.items = sorted(((pos, person) for person in people for pos in person.positions), key=lambda t: t[0])
-        self.starts = [pos for pos, _ in self.items]
+        self.indexed = 0
+        self.items = SortedList()  # (position, order added, person)
+        self.added = 0
 
-    def between(self, lo: int, hi: int) -> list:
-        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
+    def _sync(self) -> None:
+        for person in self.people[self.indexed:]:
+            for pos in person.positions:
+                self.items.add((pos, self.added, person))
+                self.added += 1
+        self.indexed = len(self.people)
+
+    def between(self, lo: int, hi: int):
+        """(position, person) of the mentions in [lo, hi), in reading order."""
+        self._sync()
+        for pos, _, person in self.items.from_((lo, -1)):
+            if pos >= hi:
+                return
+            yield pos, person
 
 
-_INDEX: list = []  # the last index made, reused while the same people list (and its mentions) is attributed
-
-
-def _mention_index(people) -> _Mentions:
-    count = sum(len(p.positions) for p in people)
-    if not _INDEX or _INDEX[0].people is not people or _INDEX[0].count != count:
-        _INDEX[:] = [_Mentions(people)]
-    return _INDEX[0]
-
-
-def _pronoun(text, paragraphs, para_of, people, q: Quote, prev: Quote | None):
+def _pronoun(text, paragraphs, para_of, index: _Mentions, q: Quote, prev: Quote | None):
     """"he said" / "she added": the speaker of the quote just before (up to three paragraphs back), when nobody
     else was named in between; else the person the sentence before opens with (its subject); else nobody."""
     from .speakers import PERSON, Speaker
 
-    index = _mention_index(people)
     if prev is not None and prev.speaker_type == PERSON and para_of(prev.end) >= para_of(q.start) - 3:
-        between = [pos for pos, person in index.between(prev.end, q.start) if person.name != prev.speaker]
-        if not between:
+        # nobody else named in between (the first other name ends the search)
+        if not any(person.name != prev.speaker for _, person in index.between(prev.end, q.start)):
             return Speaker(prev.speaker, PERSON, prev.role)
     sentence, at = _sentence_before(text, paragraphs, para_of, q.start - len(q.open_mark))
     if not sentence:
@@ -357,7 +407,10 @@ def _continues(text: str, prev: Quote, q: Quote, para_of, pi: int, before: str) 
     if para_of(prev.end) == pi - 1 and not before.strip():
         return True
     if para_of(prev.end) == pi:
-        between = text[prev.end + len(PAIRS.get(prev.open_mark, prev.open_mark)):q.start - len(q.open_mark)]
+        lo, hi = prev.end + len(PAIRS.get(prev.open_mark, prev.open_mark)), q.start - len(q.open_mark)
+        if hi - lo >= 200:
+            return False  # decided before the words are copied: a quote far into a long paragraph costs nothing
+        between = text[lo:hi]
         return len(between) < 200 and bool(re.fullmatch(
             rf"[\s,.;:!?—–-]*(?:[^“”\"]{{0,70}}\b(?:{SPEECH_VERBS})\b[^“”\"]{{0,120}})?[\s.,;:!?—–-]*", between))
     return False

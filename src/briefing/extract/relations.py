@@ -47,10 +47,10 @@ def _same(a: Fig, b: Fig) -> bool:
 
 def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | None = None) -> list[Check]:
     by_sentence: dict[int, list[Fig]] = {}
-    by_paragraph: dict[int, list[Fig]] = {}
+    by_paragraph: dict[tuple, list[Fig]] = {}  # (paragraph, kind and unit): the figures ``_same`` pairs
     for f in figs:
         by_sentence.setdefault(f.sentence, []).append(f)
-        by_paragraph.setdefault(f.paragraph, []).append(f)
+        by_paragraph.setdefault((f.paragraph, _kind(f)), []).append(f)
     checks: list[Check] = []
     used_claims: set[str] = set()
 
@@ -69,7 +69,7 @@ def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | N
             before = text[max(0, f.start - 80):f.start]
             after = text[f.end:f.end + 80]
             if f.kind in AMOUNTS and (DIFF_BEFORE.search(before) or DIFF_AFTER.search(after)):
-                add(_difference(f, group, by_paragraph[f.paragraph]))
+                add(_difference(f, group, by_paragraph[(f.paragraph, _kind(f))]))
             elif f.kind in ("money", "count") and (TOTAL_BEFORE.search(before) or TOTAL_AFTER.search(after)):
                 add(_total(text, f, group))
             elif f.kind == "percentage" and CHANGE_BEFORE.search(before):
@@ -91,17 +91,25 @@ def find_checks(text: str, figs: list[Fig], sentences: list[tuple[int, int]] | N
         for f in group:  # a share of a whole named in an earlier sentence ("… three per cent of the total budget")
             if f.kind == "percentage" and f.id not in used_claims and len(group) <= MAX_FIGURES_IN_SENTENCE:
                 add(_share_of_named(text, f, group, _window(by_sentence, f, 0, before=2)))
+    starts = [f.start for f in figs]
     for m in MULTIPLE_RE.finditer(text):
-        add(_multiple(text, m, figs, by_sentence))
+        add(_multiple(text, m, figs, starts, by_sentence))
     checks.sort(key=lambda c: c.claim.start)
     return checks
 
 
+def _kind(f: Fig) -> tuple:
+    """What :func:`_same` compares: two figures are the same kind of quantity when these are equal."""
+    return f.kind, f.unit if f.kind in ("money", "duration") else None
+
+
 def _difference(d: Fig, sentence: list[Fig], paragraph: list[Fig]) -> Check | None:
+    """``paragraph``: the figures of ``d``'s paragraph of its kind (not the whole paragraph, which a text
+    without paragraph breaks made as long as the article, for every difference)."""
     others = [f for f in sentence if f is not d and _same(f, d)]
-    if len(others) == 1:  # the other operand in an earlier sentence of the paragraph
-        earlier = [f for f in paragraph if f is not d and _same(f, d) and f.start < d.start and f not in others]
-        if len(earlier) == 1 and len([f for f in paragraph if _same(f, d)]) == 3:
+    if len(others) == 1 and len(paragraph) == 3:  # the other operand in an earlier sentence of the paragraph
+        earlier = [f for f in paragraph if f is not d and f.start < d.start and f not in others]
+        if len(earlier) == 1:
             others = earlier + others
     if len(others) != 2:
         return None
@@ -185,13 +193,14 @@ MULTIPLE_RE = re.compile(r"\b(?P<q>(?:more|less)\s+than\s+|almost\s+|nearly\s+|o
 MULTIPLES = {"doubl": 2.0, "trebl": 3.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5}
 
 
-def _multiple(text: str, m: re.Match, figs: list[Fig], by_sentence: dict) -> Check | None:
-    """"doubled from £24m to £48m": the ratio of the two, against the word."""
-    starts = [f.start for f in figs]
+def _multiple(text: str, m: re.Match, figs: list[Fig], starts: list[int], by_sentence: dict) -> Check | None:
+    """"doubled from £24m to £48m": the ratio of the two, against the word (``starts``: the figures' starts)."""
     i = bisect.bisect_left(starts, m.end())
     if i >= len(figs):
         return None
     sentence = by_sentence[figs[i].sentence]
+    if len(sentence) > MAX_FIGURES_IN_SENTENCE:
+        return None  # a list run together, as for the other relations (and each word would read the whole list)
     after = [f for f in sentence if f.start >= m.end() and f.kind in ("money", "count")]
     old = next((f for f in after if re.search(r"\bfrom\s+$", text[max(0, f.start - 8):f.start], re.I)), None)
     new = next((f for f in after if re.search(r"\bto\s+$", text[max(0, f.start - 6):f.start], re.I)), None)

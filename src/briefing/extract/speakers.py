@@ -9,11 +9,13 @@ README, "Quotations"). Pronouns are resolved by the caller, which knows the sent
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 
 from .entities import (DESCRIPTOR_RE, HONORIFICS, JUDGE_STYLE, NAME_TOKEN, STYLED, TITLE_WORDS, Organisation, Person,
                        is_org_name, resolve_name, split_role_name)
+from .spans import SortedList
 
 PERSON, ORGANISATION = "person", "organisation"
 PRONOUNS = {"he", "she"}
@@ -46,9 +48,146 @@ class Speaker:
     end: int = -1
 
 
+def _role_words(p: Person) -> set[str]:
+    out = {w.lower() for w in re.findall(r"[A-Za-z]+", p.role)}
+    if out & {"justice", "recorder"} or p.name.split()[:2][-1:] == ["Justice"]:
+        out.add("judge")  # "Mr Justice Harding" is the judge
+    if out & {"cllr", "coun"}:
+        out.add("councillor")
+    return out
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+class _Known:
+    """The people and organisations a phrase is resolved against, indexed, so that a lookup costs what it finds and
+    not a pass over every name (an article naming thousands of speakers made attribution quadratic).
+
+    Each lookup gives *candidates*, a superset of what the resolver's own test accepts, in list order; the resolver
+    then applies its test to them, so the answers are those of a scan of the whole list. The lists only grow (the
+    resolver appends the speakers it meets), and what was appended is indexed at the next lookup. "Named before the
+    quote" is answered from the names whose first mention is before the furthest quote seen so far: quotes are
+    attributed in reading order, so these are exactly the names before this one (an earlier quote would get more
+    candidates, filtered by the test, never fewer)."""
+
+    def __init__(self, people: list[Person], orgs: list[Organisation]) -> None:
+        self.people, self.orgs = people, orgs
+        self.n_people = self.n_orgs = 0
+        self.person_names: dict[str, list[int]] = {}
+        self.surnames: dict[str, int] = {}             # surname -> first person with it
+        self.name_starts: dict[str, list[int]] = {}    # each name's words before a space: "Sir Robert" for
+                                                       # "Sir Robert Vane"
+        self.people_due: list[tuple[int, int]] = []    # (first mention, index), not yet "named before"
+        self.role_index: dict[str, list[int]] = {}     # role word -> people named before the furthest quote
+        self.org_names: dict[str, list[int]] = {}
+        self.org_suffixes: dict[str, list[int]] = {}   # the words after each space of a name -> orgs
+        self.acronyms: dict[str, list[int]] = {}
+        self.orgs_due: list[tuple[int, int]] = []
+        self.orgs_reversed = SortedList()               # (lower-case name backwards, index), orgs in reach
+
+    def _sync(self) -> None:
+        for i in range(self.n_people, len(self.people)):
+            p = self.people[i]
+            self.person_names.setdefault(p.name, []).append(i)
+            self.surnames.setdefault(p.surname, i)
+            for k, ch in enumerate(p.name):
+                if ch == " ":
+                    self.name_starts.setdefault(p.name[:k], []).append(i)
+            if p.positions:
+                heapq.heappush(self.people_due, (p.positions[0], i))
+        self.n_people = len(self.people)
+        for i in range(self.n_orgs, len(self.orgs)):
+            o = self.orgs[i]
+            self.org_names.setdefault(o.name, []).append(i)
+            for k, ch in enumerate(o.name):
+                if ch == " ":
+                    self.org_suffixes.setdefault(o.name[k + 1:], []).append(i)
+            self.acronyms.setdefault(_acronym(o.name), []).append(i)
+            if o.positions:
+                heapq.heappush(self.orgs_due, (o.positions[0], i))
+        self.n_orgs = len(self.orgs)
+
+    # --- people --------------------------------------------------------------------------------------------
+    def named(self, name: str) -> list[Person]:
+        self._sync()
+        return [self.people[i] for i in self.person_names.get(name, ())]
+
+    def has_name_or_surname(self, name: str) -> bool:
+        self._sync()
+        return name in self.person_names or name in self.surnames
+
+    def for_full_name(self, name: str) -> list[Person]:
+        """Candidates for :func:`entities.resolve_name`: the people named by any tail of the phrase ("Mr Andrew
+        Smith", "Andrew Smith", "Smith") and the first with each tail as surname."""
+        self._sync()
+        name = re.sub(r"\s+", " ", name.strip())
+        tails = [name] + [name[k + 1:] for k, ch in enumerate(name) if ch == " "]
+        found = {i for t in tails for i in self.person_names.get(t, ())}
+        found |= {self.surnames[t] for t in tails if t in self.surnames}
+        return [self.people[i] for i in sorted(found)]
+
+    def styled(self, name: str) -> list[Person]:
+        """Candidates named ``name`` or ``name`` and more words: the first two of each (one is all the caller
+        accepts)."""
+        self._sync()
+        found = set(self.person_names.get(name, [])[:2]) | set(self.name_starts.get(name, [])[:2])
+        return [self.people[i] for i in sorted(found)]
+
+    def with_role_words(self, words: set[str], pos: int) -> list[Person]:
+        """People first named before ``pos`` whose role has every one of ``words``: candidates, from the rarest
+        word's list."""
+        self._sync()
+        while self.people_due and self.people_due[0][0] < pos:
+            _, i = heapq.heappop(self.people_due)
+            for w in _role_words(self.people[i]):
+                self.role_index.setdefault(w, []).append(i)
+        lists = [self.role_index.get(w, []) for w in words]
+        return [self.people[i] for i in min(lists, key=len)] if lists else []
+
+    # --- organisations -------------------------------------------------------------------------------------
+    def org_named(self, name: str) -> list[Organisation]:
+        """Candidates for "the organisation called ``name``": the same name, one ending in " ``name``", one
+        that ``name`` ends with after a space."""
+        self._sync()
+        lists = [self.org_names.get(name), self.org_suffixes.get(name)]
+        lists += [self.org_names.get(name[k + 1:]) for k, ch in enumerate(name) if ch == " "]
+        # every one in these lists is such an organisation: the first of each is enough to find the first of all
+        return [self.orgs[i] for i in sorted({found[0] for found in lists if found})]
+
+    def org_named_exactly(self, name: str) -> bool:
+        self._sync()
+        return name in self.org_names
+
+    def with_acronym(self, acronym: str):
+        self._sync()
+        return (self.orgs[i] for i in self.acronyms.get(acronym, ()))
+
+    def ending(self, text: str) -> list[Organisation]:
+        """Candidates whose name ``text`` ends with (at any character)."""
+        self._sync()
+        found = {i for k in range(len(text) + 1) for i in self.org_names.get(text[k:], ())}
+        return [self.orgs[i] for i in sorted(found)]
+
+    def ending_lower(self, noun: str, reach: int):
+        """Organisations first named before ``reach`` whose lower-case name ends with ``noun``, in the order of
+        their names written backwards: candidates, to be read only as far as the caller needs."""
+        self._sync()
+        while self.orgs_due and self.orgs_due[0][0] < reach:
+            _, i = heapq.heappop(self.orgs_due)
+            self.orgs_reversed.add((self.orgs[i].name.lower()[::-1], i))
+        key = noun[::-1]
+        for backwards, i in self.orgs_reversed.from_((key, -1)):
+            if not backwards.startswith(key):
+                return
+            yield self.orgs[i]
+
+
 class Resolver:
     def __init__(self, text: str, people: list[Person], orgs: list[Organisation]):
         self.text, self.people, self.orgs = text, people, orgs
+        self.known = _Known(people, orgs)
 
     # --- the phrase ----------------------------------------------------------------------------------------
     def resolve(self, phrase: str, offset: int, pos: int) -> Speaker | None:
@@ -57,9 +196,9 @@ class Resolver:
         that later quotes can point back to them ("the judge said")."""
         sp = self._resolve(phrase, offset, pos)
         if sp is not None and sp.start >= 0:
-            if sp.type == PERSON and not any(p.name == sp.name for p in self.people):
+            if sp.type == PERSON and not self.known.named(sp.name):
                 self.people.append(Person(sp.name, sp.role, "", [sp.start], [(sp.start, sp.end)]))
-            elif sp.type == ORGANISATION and not any(o.name == sp.name for o in self.orgs):
+            elif sp.type == ORGANISATION and not self.known.org_named_exactly(sp.name):
                 self.orgs.append(Organisation(sp.name, [sp.start]))
         return sp
 
@@ -148,11 +287,15 @@ class Resolver:
     def _org_named(self, name: str) -> str:
         name = re.sub(r"^the\s+", "", name)
         if re.fullmatch(r"[A-Z]{2,6}", name):  # "the CPS" after "the Crown Prosecution Service"
-            full = [o.name for o in self.orgs
-                    if "".join(w[0] for w in o.name.split() if w[:1].isupper()) == name and len(o.name) > len(name)]
+            full = []
+            for o in self.known.with_acronym(name):
+                if _acronym(o.name) == name and len(o.name) > len(name):
+                    full.append(o.name)
+                    if len(full) == 2:
+                        break  # one is all that is accepted
             if len(full) == 1:
                 return full[0]
-        for o in self.orgs:
+        for o in self.known.org_named(name):
             if o.name == name or o.name.endswith(" " + name) or name.endswith(" " + o.name):
                 return o.name
         return ""
@@ -165,7 +308,12 @@ class Resolver:
         noun = " ".join(w for w in words if w not in ("the", "a", "an", "its", "their"))
         if head == "statement":
             return None
-        matches = {o.name for o in self.orgs if o.name.lower().endswith(noun) and o.positions and o.positions[0] < pos + 2000}
+        matches: set[str] = set()
+        for o in self.known.ending_lower(noun, pos + 2000):
+            if o.name.lower().endswith(noun) and o.positions and o.positions[0] < pos + 2000:
+                matches.add(o.name)
+                if len(matches) == 2:
+                    break  # one is all that is accepted
         if len(matches) == 1:
             return Speaker(matches.pop(), ORGANISATION, "", "organisation")
         written = re.sub(r"^(?:a|an|its|their)\s+", "the ", phrase.strip(), flags=re.IGNORECASE)
@@ -181,15 +329,12 @@ class Resolver:
         if not words:
             return None
 
-        def role_words(p: Person) -> set[str]:
-            out = {w.lower() for w in re.findall(r"[A-Za-z]+", p.role)}
-            if out & {"justice", "recorder"} or p.name.split()[:2][-1:] == ["Justice"]:
-                out.add("judge")  # "Mr Justice Harding" is the judge
-            if out & {"cllr", "coun"}:
-                out.add("councillor")
-            return out
-
-        found = [p for p in self.people if p.positions and p.positions[0] < pos and words <= role_words(p)]
+        found = []
+        for p in self.known.with_role_words(words, pos):
+            if p.positions and p.positions[0] < pos and words <= _role_words(p):
+                found.append(p)
+                if len(found) == 2:
+                    break  # one is all that is accepted
         if len(found) != 1:
             return None
         return Speaker(found[0].name, PERSON, found[0].role, "role")
@@ -216,7 +361,7 @@ class Resolver:
         # "X, which ..." / "The regulator, X,"
         org = self._org_named(run) or (run if is_org_name(run) else "")
         if not org:
-            for o in self.orgs:  # "Developer Castlegate Homes": the known name inside the run
+            for o in self.known.ending(run):  # "Developer Castlegate Homes": the known name inside the run
                 if run.endswith(o.name):
                     org = o.name
                     break
@@ -229,7 +374,7 @@ class Resolver:
         if judge:
             name = f"{judge.group('title')} {judge.group('name')}"
             s = at + judge.start()
-            known = next((p for p in self.people if p.name == name), None)
+            known = next(iter(self.known.named(name)), None)
             return Speaker(name, PERSON, known.role if known else judge.group("title"), "", s, s + len(name))
         styled = re.search(rf"\b(?P<t>{STYLED_TITLES})\s+(?P<first>{NAME_TOKEN})(?:\s+(?P<rest>{NAME_TOKEN}))?$",
                            part)
@@ -240,24 +385,25 @@ class Resolver:
         role, name = split_role_name(part)
         if not name:
             return None
-        full = resolve_name(name, self.people, pos)
+        full = resolve_name(name, self.known.for_full_name(name), pos)
         if not full:
             return None
         if len(full.split()) < 2 and not full.split()[0] in HONORIFICS:
             return None
-        person = next((p for p in self.people if p.name == full), None)
+        person = next(iter(self.known.named(full)), None)
         s = at + part.rfind(name)
         return Speaker(full, PERSON, role or (person.role if person else ""), "", s, s + len(name))
 
     def _person_named(self, name: str) -> bool:
-        return any(p.name == name or p.surname == name for p in self.people)
+        return self.known.has_name_or_surname(name)
 
     def _styled(self, title: str, first: str, rest: str | None) -> Person | None:
         """"Sir Robert" or "Sir Robert Vane": the person the article named so ("Sir Robert Vane")."""
         name = f"{title} {first}" + (f" {rest}" if rest else "")
-        found = [p for p in self.people if p.name == name or p.name.startswith(name + " ")]
+        candidates = self.known.styled(name)
+        found = [p for p in candidates if p.name == name or p.name.startswith(name + " ")]
         if not found and rest is None:  # "Baroness Ellis": a peer is named by title and surname
-            found = [p for p in self.people if p.name == name]
+            found = [p for p in candidates if p.name == name]
         return found[0] if len(found) == 1 else None
 
 

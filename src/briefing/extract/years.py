@@ -85,16 +85,24 @@ def _pair(text: str, group: list[dict], marks: list) -> dict[str, tuple[str, str
 
         return {r["figure_id"]: (year, basis) for r in group
                 if not NOT_THAT_YEAR.search(between(r)) and not OWN_TIME.match(text[r["end"]:r["end"] + 20])}
-    # several years: nearest first, never across another sum, each year and each sum used once
+    # several years: nearest first, never across another sum, each year and each sum used once. Sums and years
+    # never overlap, so a year can pair only with the last sum before it and the first after it (trying every sum
+    # with every year, each pair against every sum, was cubic in a sentence listing many)
+    group = sorted(group, key=lambda r: r["start"])
+    starts = [r["start"] for r in group]
     cands = []
-    for r in group:
-        for m in marks:
-            lo, hi = (r["end"], m[0]) if m[0] >= r["end"] else (m[1], r["start"])
-            if lo > hi or any(lo <= o["start"] < hi for o in group if o is not r):
-                continue
-            cands.append((hi - lo, 0 if m[0] >= r["end"] else 1, r["figure_id"], m))
+    for k, m in enumerate(marks):
+        i = bisect.bisect_left(starts, m[0]) - 1  # the last sum that starts before the year
+        if i >= 0 and m[0] >= group[i]["end"]:
+            r = group[i]
+            cands.append((m[0] - r["end"], 0, r["figure_id"], m, (r["start"], k)))
+        j = bisect.bisect_left(starts, m[1])  # the first sum that starts after it
+        if j < len(group) and m[0] < group[j]["end"]:
+            r = group[j]
+            cands.append((r["start"] - m[1], 1, r["figure_id"], m, (r["start"], k)))
     out, used = {}, set()
-    for _, _, fid, m in sorted(cands, key=lambda c: c[:3]):
+    # ties in the order every sum was once tried with every year: sum, then year
+    for _, _, fid, m, _ in sorted(cands, key=lambda c: c[:3] + c[4:]):
         if fid in out or m in used:
             continue
         out[fid] = (m[2], m[3])
