@@ -225,6 +225,10 @@ def find_people(text: str) -> list[Person]:
         run = m.group(1)
         if is_org_name(run) and not _person_with_org_surname(run, text[max(0, m.start() - 40):m.start()]):
             continue
+        # "Dyce Community Council William Harrison": an organisation's name, then the person's
+        org_first = re.match(rf"(?:.*\s)?(?:{ORG_WORDS})\s+(?=(?:{NAME_TOKEN}\s+){{1,2}}{NAME_TOKEN}$)", run)
+        if org_first:
+            run = run[org_first.end():]
         # a title at the start of the run stays with the role
         role_in_run, name = split_role_name(run)
         first = name.split()[0] if name else ""

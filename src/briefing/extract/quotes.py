@@ -205,18 +205,22 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
             found, how = True, "inverted" if m.re is AFTER_INVERTED_RE else "after"
             who_at = after_start + m.start("who")
         else:
-            m = ACCORDING_RE.fullmatch(clause) or (BEFORE_RE.fullmatch(clause) if q.kind == "direct" else None)
+            m = ACCORDING_RE.fullmatch(clause) or (BEFORE_RE.fullmatch(clause) if q.kind == "direct" else None) \
+                or (COLON_RE.fullmatch(clause) if q.kind == "direct" else None)
             if m is None:
                 m = SUBJECT_RE.match(clause)
                 how = "subject"
             else:
                 how = "before"
-            if m and _plausible_who(m.group("who")) and not _passive(clause, m.start("verb")):
+            if m and _plausible_who(_subject(m.group("who"))[0]) and not _passive(clause, m.start("verb")):
                 found, who_at = True, clause_at + m.start("who")
             else:
                 m = None
         if found:
             who = m.group("who")
+            if how != "inverted":
+                who, k = _subject(who)
+                who_at += k
             if is_pronoun(who):
                 sp = _pronoun(text, paragraphs, para_of, mentions, q, prev)
                 how = "pronoun"
@@ -258,7 +262,34 @@ BEFORE_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b{W
 ACCORDING_RE = re.compile(rf"[Aa]ccording\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*,?\s*(?P<verb>)")
 ACCORDING_AFTER_RE = re.compile(rf"\s*,?\s*according\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
 # "judge Helen Marsh said the three victims “…" / "The regulator, Ofwat, said in a statement that it welcomed “…"
-SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH})\b")
+SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH}|saying)\b")
+# "Spokesman PC Nigel Cox: “…": a name, and a colon where the verb was dropped
+COLON_RE = re.compile(r"(?P<who>(?:[A-Za-z][\w’'-]*\s+){0,4}[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\s*:\s*(?P<verb>)")
+# what stands before the subject in a reporting clause: a scene ("At a press conference at County Hall,"), a clause
+# it follows ("The total stands at £150,919 and"), "with" ("…, with convener Marie Boulton saying")
+_SCENE_PART = re.compile(r"^(?:In|On|At|After|Before|Outside|Inside|During|Following|Speaking|Later|Earlier|Today|"
+                         r"Yesterday|This|Last)\b[^,]{0,80},\s+(?=[A-Z])")
+_JOINED = re.compile(r"^(?:(?:[^,]|,(?=\d))*?\s){4,}?(?:and|but|with)\s+(?=(?:[a-z]+\s+){0,3}[A-Z])|^.*?,\s+with\s+")
+
+
+def _subject(who: str) -> tuple[str, int]:
+    """The speaker's words in a reporting clause, and where they start in it: without a scene set before them, a
+    clause they are joined to, or what the subject did before it spoke ("Saddiq even bragged to her mother and
+    said": "Saddiq")."""
+    k = 0
+    while True:
+        m = _SCENE_PART.match(who, k) or _JOINED.match(who[k:]) and _JOINED.match(who, k)
+        if not m or m.end() <= k:
+            break
+        k = m.end()
+    rest = who[k:]
+    # "NAME <did something> and said": the name the clause opens with
+    did = re.match(r"((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]+)\s+(?:even\s+|also\s+|then\s+|later\s+)?"
+                   r"(?:[a-z]+ed|was|were|is|had|has)\b.*\band$",
+                   rest.strip())
+    if did:
+        return did.group(1), k + (len(rest) - len(rest.lstrip()))
+    return rest, k
 _ABBREVIATIONS = set(TITLE_ABBREVIATIONS) | {"No", "Co", "Ltd", "Jr", "Sr", "Mt"}
 _SENTENCE_END = re.compile(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])")
 _LAST_WORD = re.compile(r"(\w+)$")

@@ -203,6 +203,14 @@ class Resolver:
         return sp
 
     def _resolve(self, phrase: str, offset: int, pos: int) -> Speaker | None:
+        # "Judge David Bentley QC", "Joe Saxton of nfpSynergy": the name without the letters after it or the body
+        # it speaks for (a body named after the name is its affiliation; the person speaks)
+        tail = re.search(r"(?:\s+(?:QC|KC|MP|MSP|MEP|AM|MLA|JP|OBE|MBE|CBE))+\s*$|(?<=[a-z])\s+(?:of|from|at)\s+[A-Za-z][^,]*$",
+                         phrase)
+        head = phrase[:tail.start()] if tail else ""
+        if tail and re.search(r"[A-Z][\w’'-]+\s+[A-Z][\w’'-]+$", head) and not re.match(r"\s*(?:The|A|An)\s", head) \
+                and not is_org_name(head.split(",")[-1].strip()):
+            phrase = phrase[:tail.start()]
         parts = self._parts(phrase, offset)
         if not parts:
             return None
@@ -365,7 +373,9 @@ class Resolver:
                 if run.endswith(o.name):
                     org = o.name
                     break
-        if not org and org_hint and not any(t in TITLE_WORDS for t in run.split()):
+        if not org and org_hint and not any(t in TITLE_WORDS for t in run.split()) \
+                and not any(p.role for p in self.known.named(run)):
+            # ("… said in a statement": a body, unless the run is a person the article gives a role)
             org = re.sub(r"^(?:The|Developer|Regulator|Charity|Firm|Company)\s+", "", run)
         if org:
             s = at + part.rfind(org)
@@ -426,7 +436,9 @@ def _names_something(part: str, last: bool = True) -> bool:
         return False
     if re.match(r"(?:The|A|An|Its|His|Her|Their|Our|My)\s+[a-z]", part):
         return False
-    return not re.search(r"[’']s\s+[a-z]", part)
+    # "Ms Dunmore’s solicitor" describes; "Emille's father Lloyd Stapleton" names, after the description
+    return not re.search(r"[’']s\s+[a-z]", part) or bool(
+        re.search(r"[’']s\s+[a-z]+(?:\s+[a-z]+)?\s+[A-Z][\w’'-]+\s+[A-Z][\w’'-]+$", part))
 
 
 def is_pronoun(phrase: str) -> bool:
