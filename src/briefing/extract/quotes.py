@@ -235,6 +235,10 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
                     how = sp.how
         elif prev is not None and prev.speaker and _continues(text, prev, q, para_of, pi, before):
             q.speaker, q.speaker_type, q.role, q.attribution = prev.speaker, prev.speaker_type, prev.role, "continuation"
+        if sp is not None and sp.type == PERSON:
+            full = _full_name(text, sp.name, q.start)
+            if full:  # "Mr Buckland said" after "Solicitor General, Robert Buckland QC,": the name as first given
+                sp = Speaker(full, sp.type, sp.role, sp.how, sp.start, sp.end)
         if sp is not None:
             q.speaker, q.speaker_type, q.role, q.attribution = sp.name, sp.type, sp.role, how
             if sp.start >= 0:
@@ -293,6 +297,30 @@ def _subject(who: str) -> tuple[str, int]:
 _ABBREVIATIONS = set(TITLE_ABBREVIATIONS) | {"No", "Co", "Ltd", "Jr", "Sr", "Mt"}
 _SENTENCE_END = re.compile(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])")
 _LAST_WORD = re.compile(r"(\w+)$")
+
+
+_ADDRESSED = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cr|Cllr|Coun|Councillor|Prof|Professor)\.?\s+(?P<surname>[A-Z][\w’'-]+)")
+_TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cr", "Cllr", "Coun", "Councillor", "Prof", "Professor", "Sir",
+           "Dame", "Lord", "Lady", "Judge", "Justice", "The", "A", "An", "General", "Secretary", "Minister"}
+
+
+def _full_name(text: str, name: str, pos: int) -> str:
+    """The full name a person addressed by title and surname ("Mr Buckland", "Cr Connor") was first given under,
+    earlier in the text ("Robert Buckland", "Councillor Andrew Connor"); "" unless exactly one name fits. A first
+    name shared in a pair ("John and Lisa Evans") is not read as the person's own."""
+    m = _ADDRESSED.fullmatch(name)
+    if not m:
+        return ""
+    surname = m["surname"]
+    found = set()
+    # looked for in the 20,000 characters before the quote (a whole news story; a bounded cost per quote)
+    full_re = re.compile(rf"\b(?P<first>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)\s+{re.escape(surname)}\b")
+    for c in full_re.finditer(text, max(0, pos - 20_000), pos):
+        first = [t for t in c["first"].split() if t not in _TITLES]
+        if not first or re.search(r"\band\s+$", text[max(0, c.start() - 5):c.start()]):
+            continue
+        found.add(f"{first[-1]} {surname}")
+    return found.pop() if len(found) == 1 else ""
 
 
 def _last_sentence_start(s: str) -> int:
