@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import Paragraph
-from .entities import TITLE_ABBREVIATIONS, mask_abbreviations
+from .entities import TITLE_ABBREVIATIONS, Person, mask_abbreviations
 from .spans import SortedList
 
 # opening mark -> closing mark
@@ -238,7 +238,9 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
         if sp is not None and sp.type == PERSON:
             full = _full_name(text, sp.name, q.start)
             if full:  # "Mr Buckland said" after "Solicitor General, Robert Buckland QC,": the name as first given
-                sp = Speaker(full, sp.type, sp.role, sp.how, sp.start, sp.end)
+                sp = Speaker(full[0], sp.type, sp.role, sp.how, full[1], full[2])
+                if not resolver.known.named(full[0]):  # the people table lists every speaker, where first named
+                    people.append(Person(full[0], sp.role, "", [full[1]], [(full[1], full[2])]))
         if sp is not None:
             q.speaker, q.speaker_type, q.role, q.attribution = sp.name, sp.type, sp.role, how
             if sp.start >= 0:
@@ -304,23 +306,25 @@ _TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cr", "Cllr", "Coun", "Council
            "Dame", "Lord", "Lady", "Judge", "Justice", "The", "A", "An", "General", "Secretary", "Minister"}
 
 
-def _full_name(text: str, name: str, pos: int) -> str:
+def _full_name(text: str, name: str, pos: int) -> tuple[str, int, int] | None:
     """The full name a person addressed by title and surname ("Mr Buckland", "Cr Connor") was first given under,
-    earlier in the text ("Robert Buckland", "Councillor Andrew Connor"); "" unless exactly one name fits. A first
-    name shared in a pair ("John and Lisa Evans") is not read as the person's own."""
+    earlier in the text ("Robert Buckland", "Councillor Andrew Connor"), with where it is written; None unless
+    exactly one name fits. A first name shared in a pair ("John and Lisa Evans") is not read as the person's own."""
     m = _ADDRESSED.fullmatch(name)
     if not m:
-        return ""
+        return None
     surname = m["surname"]
-    found = set()
+    found: dict[str, tuple[str, int, int] | None] = {}
     # looked for in the 20,000 characters before the quote (a whole news story; a bounded cost per quote)
     full_re = re.compile(rf"\b(?P<first>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?)\s+{re.escape(surname)}\b")
     for c in full_re.finditer(text, max(0, pos - 20_000), pos):
         first = [t for t in c["first"].split() if t not in _TITLES]
         if not first or re.search(r"\band\s+$", text[max(0, c.start() - 5):c.start()]):
             continue
-        found.add(f"{first[-1]} {surname}")
-    return found.pop() if len(found) == 1 else ""
+        full = f"{first[-1]} {surname}"
+        at = c.start("first") + c["first"].rfind(first[-1])
+        found.setdefault(full, (full, at, c.end()) if text[at:c.end()] == full else None)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _last_sentence_start(s: str) -> int:
