@@ -100,8 +100,10 @@ def write_draft(draft: dict, path: Path | None) -> str:
 
 def load_draft(draft: dict, folder: Path) -> sentencing.Case | None:
     """The draft as a :class:`sentencing.Case`, through the same loader and checks as a case file; None when the
-    article gives no custodial term for any one defendant (a case file needs at least one)."""
-    if not draft["defendants"]:
+    article gives no custodial term for any one defendant (a case file needs at least one), or more than a case
+    file may list (``sentencing.MAX_DEFENDANTS``: a list that long is a table pasted into the text, not a court
+    report; its defendants are still in defendants.csv and the briefing's list of them)."""
+    if not draft["defendants"] or len(draft["defendants"]) > sentencing.MAX_DEFENDANTS:
         return None
     path = folder / "case-from-article.yaml"
     write_draft(draft, path)
