@@ -21,8 +21,8 @@ from conftest import ROOT
 CORPUS = Path(os.environ.get("BRIEFING_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 # measure -> (lowest allowed, or highest allowed for counts of wrong output)
-AT_LEAST = {"money_P": 0.97, "money_R": 0.97, "years_R": 0.37, "quotes_P": 0.95, "quotes_R": 0.52,
-            "defendants_R": 0.89, "checks_R": 0.0}
+AT_LEAST = {"money_P": 0.97, "money_R": 0.97, "years_R": 0.37, "quotes_P": 0.98, "quotes_R": 0.73,
+            "defendants_R": 0.92, "checks_R": 0.0}
 AT_MOST = {"wrong_rows": 0, "false_alarms": 2}
 
 
