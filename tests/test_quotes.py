@@ -146,3 +146,13 @@ def test_according_to():
                     "The force was “in chaos for a decade or more”, according to Harwick Borough Council.\n")
     assert got == [("nobody listened to us at all", "Lisa Morris"),
                    ("in chaos for a decade or more", "Harwick Borough Council")]
+
+
+@pytest.mark.parametrize("verb", ["describes", "calls", "rated"])
+def test_a_partial_quote_after_a_clause_with_its_own_voice_is_not_the_subjects(verb):
+    """"X has said it “accepts in full” the findings of a report that describes the service as “inadequate”":
+    "inadequate" is the report's word, not X's."""
+    text = (f"Harwick Council has said it “accepts in full” the findings of an inspection report that {verb} its "
+            "children’s services as “inadequate in every respect”.")
+    q = extract_text(text)["quotes"]
+    assert "Harwick Council" not in set(q[q["text"].str.startswith("inadequate")]["speaker"])

@@ -212,7 +212,8 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
                 how = "subject"
             else:
                 how = "before"
-            if m and _plausible_who(_subject(m.group("who"))[0]) and not _passive(clause, m.start("verb")):
+            if m and _plausible_who(_subject(m.group("who"))[0]) and not _passive(clause, m.start("verb")) \
+                    and not (how == "subject" and OTHER_VOICE.search(clause, m.end("verb"))):
                 found, who_at = True, clause_at + m.start("who")
             else:
                 m = None
@@ -301,6 +302,10 @@ _SENTENCE_END = re.compile(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])")
 _LAST_WORD = re.compile(r"(\w+)$")
 
 
+# "X has said it “accepts in full” the findings of a report that describes the service as “inadequate”": between
+# the reporting verb and a partial quote, a clause with a voice of its own; the word is not X's
+OTHER_VOICE = re.compile(r"\b(?:that|which|who)\s+(?:describe[sd]?|call(?:s|ed)?|found|finds|label(?:l?ed|s)?|"
+                         r"brand(?:s|ed)?|rate[sd]?|judge[sd]?|deem(?:s|ed)?)\b")
 _ADDRESSED = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Cr|Cllr|Coun|Councillor|Prof|Professor)\.?\s+(?P<surname>[A-Z][\w’'-]+)")
 _TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cr", "Cllr", "Coun", "Councillor", "Prof", "Professor", "Sir",
            "Dame", "Lord", "Lady", "Judge", "Justice", "The", "A", "An", "General", "Secretary", "Minister"}
