@@ -233,3 +233,20 @@ def test_sentence_words_never_invent_a_term(row, words):
     from briefing.sentencing_report import sentence_words
 
     assert sentence_words(row) == words
+
+
+@pytest.mark.parametrize("text, value, verdict", [
+    ("more than 100 years", 100, "consistent"),   # the named terms already pass it; others could only add
+    ("over 100 years", 100, "consistent"),
+    ("100 years", 100, "not checkable"),          # 104.25 named: the article may count differently
+    ("more than 120 years", 120, "not checkable"),  # short of it: people it does not name may make it up
+])
+def test_a_total_of_more_than_n_years_against_the_named_terms(text, value, verdict):
+    import pandas as pd
+
+    from briefing.court_record import article_claims
+
+    table = pd.DataFrame({"years_counted": [20, 20, 20, 16, 15, 13.25], "sentence": ["determinate"] * 6})
+    record = {"reported_total_years": {"value": value, "figure_id": "F001", "text": text, "start": 0,
+                                       "end": len(text)}}
+    assert article_claims(record, table)["verdict"].tolist() == [verdict]

@@ -9,6 +9,7 @@ against its own per-defendant sentences. A record from the article is labelled a
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -134,8 +135,15 @@ def article_claims(record: dict, table: pd.DataFrame | None) -> pd.DataFrame:
     if "reported_total_years" in record:
         said = float(record["reported_total_years"]["value"])
         every = "+".join(number(y) for y in terms) + f" = {number(sum(terms))}"
+        at_least = re.match(r"(?:more\s+than|over|at\s+least|in\s+excess\s+of)\b", record["reported_total_years"]["text"],
+                            re.I)
         if math.isclose(said, sum(terms)):
             add("reported_total_years", "total years of custody", sum(terms), every, "consistent")
+        elif at_least and sum(terms) >= said:
+            # "a total of more than 100 years": the terms it names already pass 100, and anyone it does not name
+            # could only add to them
+            add("reported_total_years", "total years of custody", sum(terms),
+                f"{every}, more than {number(said)} as the article says", "consistent")
         elif fixed and len(fixed) < len(terms) and math.isclose(said, sum(fixed)):
             add("reported_total_years", "total of the fixed terms", sum(fixed),
                 "+".join(number(y) for y in fixed) + f" = {number(sum(fixed))} (the fixed terms only)", "consistent")
