@@ -150,9 +150,9 @@ def test_according_to():
 
 @pytest.mark.parametrize("verb", ["describes", "calls", "rated"])
 def test_a_partial_quote_after_a_clause_with_its_own_voice_is_not_the_subjects(verb):
-    """"X has said it “accepts in full” the findings of a report that describes the service as “inadequate”":
+    """"X says it “welcomes” the conclusions of a review that describes the service as “failing”":
     "inadequate" is the report's word, not X's."""
-    text = (f"Harwick Council has said it “accepts in full” the findings of an inspection report that {verb} its "
-            "children’s services as “inadequate in every respect”.")
+    text = (f"Harwick Council says it “welcomes every one” of the conclusions of a review that {verb} its "
+            "care homes as “failing in almost every respect”.")
     q = extract_text(text)["quotes"]
-    assert "Harwick Council" not in set(q[q["text"].str.startswith("inadequate")]["speaker"])
+    assert "Harwick Council" not in set(q[q["text"].str.startswith("failing")]["speaker"])

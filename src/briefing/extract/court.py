@@ -37,7 +37,7 @@ HOSPITAL = re.compile(r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:indefinite\s+)?hospi
                       r"^\s*(?:to\s+|with\s+)?(?:an?\s+)?(?:[\w-]+[-\s]+(?:month|year)\s+)?(?:community|youth\s+rehabilitation|"
                       r"supervision)\s+orders?|"
                       r"^\s*(?:with\s+)?(?:an?\s+)?(?:[\w-]+[-\s]+(?:month|year)\s+)?(?:conditional|absolute)\s+discharge|"
-                      # "ordered to carry out 200 hours' community punishment each", "150 hours of unpaid work"
+                      # "ordered to carry out 150 hours' community punishment each", "80 hours of unpaid work"
                       r"^\s*(?:to\s+)?" + NUMBER + r"\s+hours['’]?\s+(?:of\s+)?(?:community\s+(?:punishment|service|work)|"
                       r"unpaid\s+work)", re.I)
 # "a two-year suspended sentence", "a six-year jail term"
@@ -198,7 +198,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
     ages_at = dict(ages)
     rows: dict[str, Defendant] = {}
     order: list[str] = []
-    first_at: dict[str, tuple[int, int]] = {}  # a name the article never writes out whole ("Julie and Trevor Lee")
+    first_at: dict[str, tuple[int, int]] = {}  # a name the article never writes out whole ("Sandra and Keith Moffat")
 
     def row(name: str, start: int, end: int) -> Defendant:
         if name not in rows:
@@ -216,7 +216,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                 d.minimum_term_years = minimum
                 return
             if (d is None or d.sentence == "none") and re.search(r"\blife\b", text[context_lo:start], re.I):
-                kind = "life"  # "A knife killer was jailed for life. X, 23, was told he must serve at least 20 years"
+                kind = "life"  # "A man was jailed for life today. X, 31, was told he must serve at least 19 years"
             else:
                 return
         d = row(name, start, end)
@@ -233,7 +233,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                          r"given|handed|serv|spend|got\b|communit", sentence, re.I) or OTHER_CASE.search(sentence):
             continue
         prev_end = s
-        taken: set[str] = set()  # given a term elliptically in this sentence ("; Hussain, 35, for four years")
+        taken: set[str] = set()  # given a term elliptically in this sentence ("; Lune, 29, for four years")
         for m in VERB_RE.finditer(sentence):
             after = sentence[m.end():]
             skip = 0
@@ -242,7 +242,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
             if obj:  # "Mr Justice Hale sentenced Marsh to life …": the term follows the object
                 skip = obj.end()
             elif m["verb"].lower() == "handed" and re.match(r"\s+down\b", after):
-                skip = re.match(r"\s+down\b", after).end()  # "He handed down a 12-month jail term to Alan Brown"
+                skip = re.match(r"\s+down\b", after).end()  # "He handed down a 15-month jail term to Lee Garth"
             parsed = parse_sentence(after[skip:], m["verb"])
             if parsed is None:
                 continue
@@ -254,8 +254,8 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                           sentence[m.end() + used:]) if m["verb"].lower() in ("handed", "imposed") and not m["aux"] else None
             if m["verb"].lower() == "imposed" and not to:
                 continue  # "the judge imposed a curfew": a sentence only with the person it is imposed on
-            if to:  # "handed down a 12-month jail term to Alan Brown, 23", "imposed a suspended sentence on Tilbury"
-                # (or "… on condition that Tilbury keep the peace": the condition binds the person sentenced)
+            if to:  # "handed down a 15-month jail term to Lee Garth, 22", "imposed a suspended sentence on Pike"
+                # (or "… on condition that Pike keep the peace": the condition binds the person sentenced)
                 lo = s + m.end() + used + to.end()
                 obj_names = [o for o in mentions.between(lo, lo + 60) if o[0] == lo and not _official(o[3])]
                 names = [obj_names[0][2]] if obj_names else None
@@ -276,7 +276,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                 continue
             for name in names:
                 give(name, vs, ve, parsed, max(0, s - 600))
-            # "…, and Shah and Barton both for six years", "…; Hussain, 35, for four years, and …": the same verb,
+            # "…, and Shah and Barton both for six years", "…; Lune, 29, for four years, and …": the same verb,
             # more people, each with a term of their own
             pos = m.end() + used
             while True:
@@ -292,7 +292,7 @@ def find_defendants(text: str, sentences: list[tuple[int, int]], people, ages: l
                         give(mm[2], lo, hi, more, max(0, s - 600))
                         taken.add(mm[2])
                 pos = t.end() + more[4]
-        # "Sentencing both to 11 years and one month in prison, Judge X said": the two people just named
+        # "Sentencing both to nine years and two months, Judge X said": the two people just named
         for g in re.finditer(r"\bSentencing\s+(?:both|the\s+pair|the\s+two(?:\s+men|\s+women)?)\s+(?=to\s)", sentence):
             parsed = parse_sentence(sentence[g.end():])
             named = list(dict.fromkeys(mm[2] for mm in mentions.between(max(0, s - 600), s + g.start())
@@ -383,19 +383,19 @@ def _by_relation(text: str, mentions: Mentions, s: int, lo: int, vs: int) -> lis
 
 
 def _official(role: str | None) -> bool:
-    """A judge, officer or lawyer, not a defendant ("former New York environmental judge" is what she was)."""
+    """A judge, officer or lawyer, not a defendant ("former magistrate" is what she was)."""
     return bool(role) and bool(OFFICIALS.search(role)) and not re.match(r"(?:a\s+|the\s+)?former\b", role, re.I)
 
 
-# a subject the sentence does not name stands between the names and the verb: "…; Hussain, 35, for four years, and
-# one man who cannot be named for legal reasons was jailed for ten years"
-UNNAMED_SUBJECT = re.compile(r"(?:^|,|;|\band\b)\s+(?:one|a|another|the\s+(?:other|third|fourth|fifth|sixth|last|"
-                             r"remaining|final))\s+(?:man|woman|boy|girl|person|defendant|teenager|youth|youngster|"
+# a subject the sentence does not name stands between the names and the verb: "…; Lune, 29, for four years, and
+# a fourth man, who cannot be identified, was jailed for five years"
+UNNAMED_SUBJECT = re.compile(r"(?:^|,|;|\band\b)\s+(?:one|a|an|another|the)\s+(?:(?:other|second|third|fourth|fifth|"
+                             r"sixth|last|remaining|final)\s+)?(?:man|woman|boy|girl|person|defendant|teenager|youth|youngster|"
                              r"juvenile|\d{1,2}-year-old)\b", re.I)
-# a list item before the clause, after a semicolon: "James Stevenson, 24, of Morritt Close, Muncaster;"
+# a list item before the clause, after a semicolon: "Carl Penrose, 24, of Mill Close, Brayton;"
 LIST_ITEM = re.compile(r"\s*(?:and\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}(?:,\s+\d{1,3})?"
                        r"(?:,?\s+of\s+(?:[\dA-Z][\w'’-]*,?\s*)+)?\s*")
-# more people for the same verb: "…, and Shah and Barton both for six years", "…; Hussain, 35, for four years"
+# more people for the same verb: "…, and Shah and Barton both for six years", "…; Lune, 29, for four years"
 ELLIPSIS = re.compile(r"(?:\s*[;,]\s*(?:and\s+)?|\s+and\s+)(?P<who>(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
                       r"(?:,\s+|\s+and\s+)?)+?)(?:,\s+\d{1,3},?|\s+\(\d{1,3}\))?\s+(?:both\s+|each\s+)?(?=(?:for|to)\s)")
 CLAUSE_CUT = re.compile(r";\s*|,\s+(?:while|whereas|but|although)\s+")
@@ -433,7 +433,7 @@ def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, activ
     plural = bool(m["aux"]) and m["aux"].strip().lower().startswith(("were", "have", "are"))
     distributive = bool(m["dist"]) and bool(re.search(r"\b(?:each|both)\b", m["dist"], re.I))
     couple = _couple(text, subj[0], lo) if len(names) == 1 and first_at is not None else None
-    if couple:  # "Julie and Trevor Lee, of Oakhill Close, were sentenced": two people, one surname
+    if couple:  # "Sandra and Keith Moffat, of Beech Close, were sentenced": two people, one surname
         first_at.setdefault(couple[0], couple[1])
         names = [couple[0]] + names
     if len(names) == 1:
@@ -442,7 +442,7 @@ def _subjects(text: str, mentions: Mentions, s: int, vs: int, m: re.Match, activ
 
 
 def _couple(text: str, mention: tuple, lo: int) -> tuple[str, tuple[int, int]] | None:
-    """"Julie and Trevor Lee": the first given name shares the full name's surname."""
+    """"Sandra and Keith Moffat": the first given name shares the full name's surname."""
     full = mention[2].split()
     if len(full) < 2 or not text.startswith(full[0], mention[0]):
         return None
@@ -495,7 +495,7 @@ COURT_RE = re.compile(r"\b(?:[A-Z][\w'’-]+\s+){1,3}(?:Crown|Magistrates['’]?
 APPEAL_RE = re.compile(r"\b(?:failed\s+(?:in\s+(?:a|an|his|her|their)\s+(?:bid|attempt|appeal)\s+)?to\s+(?:get|have)\s+"
                        r"(?:his|her|their)\s+sentences?\s+(?:cut|reduced|overturned|quashed)|lost\s+(?:an?|his|her|their)"
                        r"\s+appeal|appeal\s+(?:was|has\s+been)\s+(?:dismissed|rejected|refused))\b|"
-                       # "had his sentence increased to", "Smith's sentence was increased to", "reduced this term to"
+                       # "had his sentence increased to", "Hollis’s sentence was increased to", "cut this term to"
                        r"\b(?:(?:had\s+(?:his|her|their)|[A-Z][\w'-]*['’]s?)\s+(?:jail\s+|prison\s+)?sentences?\s+"
                        r"(?:(?:was|were|has\s+been|had\s+been)\s+)?(?P<dir>increased|extended|cut|reduced)|"
                        r"(?P<dir2>increased|extended|cut|reduced)\s+(?:this|the|his|her|their)\s+(?:jail\s+|prison\s+)?"

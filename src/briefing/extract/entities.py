@@ -150,12 +150,12 @@ def split_role_name(phrase: str) -> tuple[str, str]:
 PLURAL_NOUN = re.compile(r"[A-Z][a-z]+(?:ers|ists|ants|ents|ors|ians)")
 
 
-# surnames that are also the last word of organisations' names ("Wendy Hall", "Charlotte Church")
+# surnames that are also the last word of organisations' names ("Joan Hall", "Carol Church")
 SURNAME_ORG_WORDS = {"Hall", "Church", "Bank", "Banks", "Field", "House", "Court"}
 
 
 def _person_with_org_surname(run: str, before: str) -> bool:
-    """"landlady Wendy Hall", "Mrs Ann Church": two names after a role word or an honorific are a person, though
+    """"landlady Joan Hall", "Mrs Ann Church": two names after a role word or an honorific are a person, though
     "Hall" ends organisations' names too."""
     tokens = run.split()
     if len(tokens) != 2 or tokens[1] not in SURNAME_ORG_WORDS or tokens[0] in NOT_NAMES:
@@ -187,8 +187,8 @@ def mask_abbreviations(text: str) -> str:
     return ABBREVIATED.sub(lambda m: m.group(1) + " ", text)
 
 
-# Court copy names a defendant with nothing but what the court did: "Brian Ferguson (37) … was jailed", "Paul
-# Crosbie has been jailed for life", "Jason Tilbury (27), Knocklyon, Dublin, had pleaded guilty". A criminal-justice
+# Court copy names a defendant with nothing but what the court did: "Anton Beck (36) … was jailed", "Tanner
+# Groves has been jailed for life", "Darren Pike (33), Millbrook, Harwick, had pleaded guilty". A criminal-justice
 # verb (not "given", "fined" or "charged", which teams and companies get too) or an age in brackets is evidence of
 # a person, after an appositive between commas or brackets
 _AGE_AFTER = r"(?:\s*\((?:aged\s+)?\d{1,3}\)|,\s+(?:aged\s+)?\d{1,3},?)?"
@@ -202,14 +202,14 @@ COURT_AFTER = re.compile(
     r"(?:jailed|sentenced|convicted|imprisoned|locked\s+up|pleaded\s+guilty|pled\s+guilty|admitted|denied|"
     r"acquitted|found\s+(?:not\s+)?guilty|remanded|serving|spend\s+[^.;]{0,30}?\b(?:in\s+(?:prison|jail|custody)|"
     r"behind\s+bars))\b")
-# "into Norwich and Great Yarmouth have been jailed", "of Store Pound, Over Court, was found guilty": places
+# "into Norwich and Great Yarmouth have been jailed", "of Oak Row, Brenton, was found guilty": places
 PLACE_BEFORE = re.compile(r"\b(?:of|in|into|at|from|near|on|to|across|around|between)\s+(?:(?:[A-Z][\w'’-]*,?\s+)+and\s+)?$")
 PAREN_AGE = re.compile(r"\s*\((?:aged\s+)?\d{1,3}\)")
 
 
 def _descriptor_and_surname(name: str, people: dict, text: str, pos: int) -> bool:
-    """"Plasterer Crosbie was jailed …" opening a sentence after "Paul Crosbie": a word for what he is, and his
-    surname; not a second person. (Without other evidence, a sibling "Lisa Evans was jailed" after "John Evans"
+    """"Roofer Groves was jailed …" opening a sentence after "Tanner Groves": a word for what he is, and his
+    surname; not a second person. (Without other evidence, a sibling "Gail Rowe was jailed" after "Peter Rowe"
     is left out too: a missing row, never a wrong one.)"""
     tokens = name.split()
     if len(tokens) != 2 or not re.search(r"(?:^|[.!?]\s+|\n)$", text[max(0, pos - 3):pos]):
@@ -225,7 +225,7 @@ def find_people(text: str) -> list[Person]:
         run = m.group(1)
         if is_org_name(run) and not _person_with_org_surname(run, text[max(0, m.start() - 40):m.start()]):
             continue
-        # "Dyce Community Council William Harrison": an organisation's name, then the person's
+        # "Calder Community Council Owen Hart": an organisation's name, then the person's
         org_first = re.match(rf"(?:.*\s)?(?:{ORG_WORDS})\s+(?=(?:{NAME_TOKEN}\s+){{1,2}}{NAME_TOKEN}$)", run)
         if org_first:
             run = run[org_first.end():]

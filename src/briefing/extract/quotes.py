@@ -234,11 +234,12 @@ def attribute(text: str, paragraphs: list[Paragraph], quotes: list[Quote], peopl
                 sp = resolver.resolve(who, who_at, q.start)
                 if sp is not None and sp.how:
                     how = sp.how
-        elif prev is not None and prev.speaker and _continues(text, prev, q, para_of, pi, before):
+        elif prev is not None and prev.speaker and _continues(text, prev, q, para_of, pi, before) \
+                and not OTHER_VOICE.search(text, prev.end, open_at):
             q.speaker, q.speaker_type, q.role, q.attribution = prev.speaker, prev.speaker_type, prev.role, "continuation"
         if sp is not None and sp.type == PERSON:
             full = _full_name(text, sp.name, q.start)
-            if full:  # "Mr Buckland said" after "Solicitor General, Robert Buckland QC,": the name as first given
+            if full:  # "Mr Hale said" after "the Solicitor General, Martin Hale QC,": the name as first given
                 sp = Speaker(full[0], sp.type, sp.role, sp.how, full[1], full[2])
                 if not resolver.known.named(full[0]):  # the people table lists every speaker, where first named
                     people.append(Person(full[0], sp.role, "", [full[1]], [(full[1], full[2])]))
@@ -270,10 +271,10 @@ ACCORDING_RE = re.compile(rf"[Aa]ccording\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*,?\s
 ACCORDING_AFTER_RE = re.compile(rf"\s*,?\s*according\s+to\s+(?P<who>{WHO}{{1,120}}?)\s*(?=[.;:!?]|,\s|$)")
 # "judge Helen Marsh said the three victims “…" / "The regulator, Ofwat, said in a statement that it welcomed “…"
 SUBJECT_RE = re.compile(rf"(?P<who>{WHO}{{1,200}}?)\s+{AUX}(?P<verb>{SPEECH}|saying)\b")
-# "Spokesman PC Nigel Cox: “…": a name, and a colon where the verb was dropped
+# "Union spokesman PC Gavin Cole: “…": a name, and a colon where the verb was dropped
 COLON_RE = re.compile(r"(?P<who>(?:[A-Za-z][\w’'-]*\s+){0,4}[A-Z][\w’'-]+\s+[A-Z][\w’'-]+)\s*:\s*(?P<verb>)")
 # what stands before the subject in a reporting clause: a scene ("At a press conference at County Hall,"), a clause
-# it follows ("The total stands at £150,919 and"), "with" ("…, with convener Marie Boulton saying")
+# it follows ("The appeal has raised £84,210 and"), "with" ("…, with convener Lena Ford saying")
 _SCENE_PART = re.compile(r"^(?:In|On|At|After|Before|Outside|Inside|During|Following|Speaking|Later|Earlier|Today|"
                          r"Yesterday|This|Last)\b[^,]{0,80},\s+(?=[A-Z])")
 _JOINED = re.compile(r"^(?:(?:[^,]|,(?=\d))*?\s){4,}?(?:and|but|with)\s+(?=(?:[a-z]+\s+){0,3}[A-Z])|^.*?,\s+with\s+")
@@ -281,8 +282,8 @@ _JOINED = re.compile(r"^(?:(?:[^,]|,(?=\d))*?\s){4,}?(?:and|but|with)\s+(?=(?:[a
 
 def _subject(who: str) -> tuple[str, int]:
     """The speaker's words in a reporting clause, and where they start in it: without a scene set before them, a
-    clause they are joined to, or what the subject did before it spoke ("Saddiq even bragged to her mother and
-    said": "Saddiq")."""
+    clause they are joined to, or what the subject did before it spoke ("Gorst even boasted to his neighbour and
+    said": "Gorst")."""
     k = 0
     while True:
         m = _SCENE_PART.match(who, k) or _JOINED.match(who[k:]) and _JOINED.match(who, k)
@@ -302,7 +303,7 @@ _SENTENCE_END = re.compile(r"[.!?][”’\"'»]?\s+(?=[A-Z“‘\"0-9£$€])")
 _LAST_WORD = re.compile(r"(\w+)$")
 
 
-# "X has said it “accepts in full” the findings of a report that describes the service as “inadequate”": between
+# "X says it “welcomes” the conclusions of a review that describes the service as “failing”": between
 # the reporting verb and a partial quote, a clause with a voice of its own; the word is not X's
 OTHER_VOICE = re.compile(r"\b(?:that|which|who)\s+(?:describe[sd]?|call(?:s|ed)?|found|finds|label(?:l?ed|s)?|"
                          r"brand(?:s|ed)?|rate[sd]?|judge[sd]?|deem(?:s|ed)?)\b")
@@ -312,9 +313,9 @@ _TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Cr", "Cllr", "Coun", "Council
 
 
 def _full_name(text: str, name: str, pos: int) -> tuple[str, int, int] | None:
-    """The full name a person addressed by title and surname ("Mr Buckland", "Cr Connor") was first given under,
-    earlier in the text ("Robert Buckland", "Councillor Andrew Connor"), with where it is written; None unless
-    exactly one name fits. A first name shared in a pair ("John and Lisa Evans") is not read as the person's own."""
+    """The full name a person addressed by title and surname ("Mr Hale", "Cr Fenn") was first given under,
+    earlier in the text ("Martin Hale", "Councillor Alan Fenn"), with where it is written; None unless
+    exactly one name fits. A first name shared in a pair ("Peter and Gail Rowe") is not read as the person's own."""
     m = _ADDRESSED.fullmatch(name)
     if not m:
         return None

@@ -203,7 +203,7 @@ class Resolver:
         return sp
 
     def _resolve(self, phrase: str, offset: int, pos: int) -> Speaker | None:
-        # "Judge David Bentley QC", "Joe Saxton of nfpSynergy": the name without the letters after it or the body
+        # "Judge Simon Tate QC", "Ruth Mayo of the Harwick Housing Forum": the name without the letters after it or the body
         # it speaks for (a body named after the name is its affiliation; the person speaks)
         tail = re.search(r"(?:\s+(?:QC|KC|MP|MSP|MEP|AM|MLA|JP|OBE|MBE|CBE))+\s*$|(?<=[a-z])\s+(?:of|from|at)\s+[A-Za-z][^,]*$",
                          phrase)
@@ -436,7 +436,7 @@ def _names_something(part: str, last: bool = True) -> bool:
         return False
     if re.match(r"(?:The|A|An|Its|His|Her|Their|Our|My)\s+[a-z]", part):
         return False
-    # "Ms Dunmore’s solicitor" describes; "Emille's father Lloyd Stapleton" names, after the description
+    # "Ms Dunmore’s solicitor" describes; "the victim's brother Tom Ashby" names, after the description
     return not re.search(r"[’']s\s+[a-z]", part) or bool(
         re.search(r"[’']s\s+[a-z]+(?:\s+[a-z]+)?\s+[A-Z][\w’'-]+\s+[A-Z][\w’'-]+$", part))
 
