@@ -290,3 +290,25 @@ def test_a_channel_asks_for_each_preload_once():
     for statement in ("import json", "import json", "import csv", "import json"):
         channel.preload(statement)
     assert out.getvalue().decode().splitlines() == ['{"import": "import json"}', '{"import": "import csv"}']
+
+
+def test_a_shared_template_outlives_a_client_gone_before_its_reply():
+    """A batch worker killed while it asked for a kernel closes its end before the answer: the template (which
+    the other workers still use) must not fail on the write, nor print a traceback."""
+    import json
+    import socket
+
+    with kernels.KernelTemplate(cwd=str(paths.NOTEBOOKS_DIR), shared=True) as shared:
+        kernels.TemplateClient(shared.address).close()  # waits until the template listens
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(shared.address)
+        s.sendall(json.dumps({"spawn": ["--version"], "cwd": str(paths.NOTEBOOKS_DIR), "env": {}, "log": None})
+                  .encode() + b"\n")
+        s.close()
+        time.sleep(1.0)
+        assert shared.proc.poll() is None  # still serving
+        c = kernels.TemplateClient(shared.address)
+        try:
+            assert c.alive()
+        finally:
+            c.close()

@@ -211,7 +211,10 @@ def _handle(req: dict, reply, sel) -> None:
                 if key.fd > 2:
                     os.close(key.fd)
             _kernel(req, parent)
-        reply(json.dumps({"pid": pid}).encode() + b"\n")
+        try:
+            reply(json.dumps({"pid": pid}).encode() + b"\n")
+        except OSError:  # the one who asked is gone (a worker killed by a stopping batch): nothing to tell, and
+            pass         # the template serves the others; its end of the channel is closed when read as empty
 
 
 def _main(argv: list[str]) -> None:
