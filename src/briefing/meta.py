@@ -79,9 +79,9 @@ def load_meta(path: str | Path | None, article_path: str | Path | None = None) -
     if case not in (None, "") and not isinstance(case, str):
         raise InputError(f"{path}: field 'case' must be a file name, not {case!r}")
     case_path = (path.parent / case).resolve() if case and "\0" not in case else None
-    if case and (case_path is None or not paths.is_file(case_path)):
-        why = paths.not_a_file(case_path) if case_path is not None else "does not exist"
-        raise InputError(f"{path}: field 'case' names {case!r}, which {why or 'cannot be read'}")
+    why = (paths.not_a_file(case_path) if case_path is not None else "does not exist") if case else ""
+    if why:
+        raise InputError(f"{path}: field 'case' names {case!r}, which {why}")
     return ArticleMeta(
         title=str(data.get("title") or ""), outlet=str(data.get("outlet") or ""), url=str(data.get("url") or ""),
         published=published, published_note=str(data.get("published_note") or "").strip(),

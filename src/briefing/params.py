@@ -105,8 +105,9 @@ def merge(file_values: dict | None, cli_values: dict | None) -> dict:
     return out
 
 
-def validate(params: dict, case_from_meta: Path | None) -> dict:
-    """Check values against the files they name (no kernel, no pandas): returns the resolved parameters."""
+def validate(params: dict, case_from_meta: Path | None, warnings: list[str] | None = None) -> dict:
+    """Check values against the files they name (no kernel, no pandas): returns the resolved parameters.
+    ``warnings`` gets what reading the case file said (control characters removed)."""
     from .deflators import check_base_year, deflator_rows
     from .sentencing import check_comparators, load_case
 
@@ -114,11 +115,11 @@ def validate(params: dict, case_from_meta: Path | None) -> dict:
     if params["case"] is None:
         params["case"] = str(case_from_meta) if case_from_meta else ""
     for key in ("case", "comparators"):
-        if params[key] and not paths.is_file(params[key]):
-            why = paths.not_a_file(params[key])
+        why = paths.not_a_file(params[key]) if params[key] else ""
+        if why:
             raise InputError(f"{key}: file {params[key]} " + ("not found" if why == "does not exist" else why))
     if params["case"]:
-        load_case(params["case"])  # a malformed case file stops here, naming the field
+        load_case(params["case"], warnings)  # a malformed case file stops here, naming the field
     if params["comparators"]:
         check_comparators(params["comparators"])
     rows = deflator_rows(params["deflator"], paths.REFERENCE_DIR)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, kernels, nofollow, paths, slugs, yamlfile
+from . import __version__, kernels, nofollow, paths, slugs
 from .errors import InputError, LockedError, StageError  # noqa: F401 (LockedError: for callers)
 from .cachekeys import PROCESSED_OUTPUTS, StageCache, code_hash, sha256_file
 from .documents import font_subsetter_notice, preload_libraries, to_html, to_pdf, versions
@@ -169,10 +169,9 @@ def prepare(article=None, out=None, overrides=None, timeout=None, processed_root
     if timeout is not None:
         overrides.setdefault("timeout", timeout)
     meta = load_meta(None, article_path=article)
-    values = P.validate(P.merge(P.load_params_file(params_file) if params_file else None, overrides), meta.case)
-    case_warnings: list[str] = []
-    if values["case"]:  # read again for what its loader removed (notebook 03 reads the same cleaned values)
-        yamlfile.load(values["case"], "case file", case_warnings)
+    case_warnings: list[str] = []  # what the case file's loader removed (notebook 03 reads the same cleaned values)
+    values = P.validate(P.merge(P.load_params_file(params_file) if params_file else None, overrides), meta.case,
+                        case_warnings)
     slug = slugs.article_slug(article, meta.slug, sidecar_for(article))
     reports = writable_folder(out or paths.REPORTS_DIR, "--out")
     processed_root = writable_folder(processed_root or paths.PROCESSED_DIR, "processed folder")
@@ -196,11 +195,8 @@ def _refuse_links(job: Job) -> None:
     """The two trees a render takes over hold no link it could be made to write through (see ``nofollow``)."""
     nofollow.refuse_links(job.reports / job.slug, "--out")
     nofollow.refuse_links(job.processed_root / job.slug, "processed folder")
-    for folder in (job.reports, job.processed_root):
-        lock = folder / f".{job.slug}.lock"
-        if lock.is_symlink():
-            raise InputError(f"{lock} is a symbolic link where the render keeps its lock; briefing never writes "
-                             "through links; remove it")
+    for folder, what in ((job.reports, "--out"), (job.processed_root, "processed folder")):
+        nofollow.refuse_links(folder / f".{job.slug}.lock", what)  # the lock's own open refuses one planted later
 
 
 class _Run:

@@ -84,9 +84,9 @@ def _date(path: Path, field: str, d):
     raise _fail(path, field, f"must be a date that exists, as YYYY-MM-DD (or YYYY-MM, YYYY), not {d!r}")
 
 
-def load_case(path: str | Path) -> Case:
+def load_case(path: str | Path, warnings: list[str] | None = None) -> Case:
     path = Path(path)
-    data = yamlfile.load(path, "case file")
+    data = yamlfile.load(path, "case file", warnings)
     if not isinstance(data, dict):
         raise InputError(f"{path}: a case file is a mapping with 'case' and 'defendants'")
     info = data.get("case")

@@ -132,8 +132,7 @@ _UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\
 
 def strip_unprintable(value: str) -> tuple[str, int]:
     """``value`` without the characters above, and how many were removed."""
-    cleaned, n = _UNPRINTABLE_RE.subn("", value)
-    return cleaned, n
+    return _UNPRINTABLE_RE.subn("", value)
 
 
 def removed_warning(name: str, n: int) -> str:
@@ -144,13 +143,18 @@ def removed_warning(name: str, n: int) -> str:
 def normalise(text: str) -> str:
     """The article's text as every offset counts it (see the module's docstring); unprintable characters are
     removed after line ends are made ``\\n`` (a form feed is a line break)."""
+    return _normalise(text)[0]
+
+
+def _normalise(text: str) -> tuple[str, int]:
+    """:func:`normalise`, and how many unprintable characters it removed."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text, _ = strip_unprintable(text)
+    text, removed = strip_unprintable(text)
     text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
+    return text.strip(), removed
 
 
 def read_article(path: str | Path) -> Article:
@@ -190,10 +194,9 @@ def _read_article(path: Path, name: str) -> Article:
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from None
     text, encoding, warnings = decode(data, name)
-    n = len(_UNPRINTABLE_RE.findall(text.replace("\f", "\n")))
+    text, n = _normalise(text)
     if n:
         warnings.append(removed_warning(name, n))
-    text = normalise(text)
     if not text:
         raise InputError(f"{name}: the file has no text")
     return Article(path, text, hashlib.sha256(data).hexdigest(), encoding, warnings)

@@ -284,12 +284,8 @@ def _subject(who: str) -> tuple[str, int]:
     """The speaker's words in a reporting clause, and where they start in it: without a scene set before them, a
     clause they are joined to, or what the subject did before it spoke ("Gorst even boasted to his neighbour and
     said": "Gorst")."""
-    k = 0
-    while True:
-        m = _SCENE_PART.match(who, k) or _JOINED.match(who[k:]) and _JOINED.match(who, k)
-        if not m or m.end() <= k:
-            break
-        k = m.end()
+    m = _SCENE_PART.match(who) or _JOINED.match(who)
+    k = m.end() if m else 0
     rest = who[k:]
     # "NAME <did something> and said": the name the clause opens with
     did = re.match(r"((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]+)\s+(?:even\s+|also\s+|then\s+|later\s+)?"
